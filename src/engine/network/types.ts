@@ -1,0 +1,76 @@
+/**
+ * Network: container networking through the standard CNI plugins (bridge, host-local, portmap,
+ * loopback). Networks are Docker-shaped records (`bridge` exists out of the box, user-defined
+ * ones are created by name); every subnet comes from the instance's fenced supernet.
+ *
+ * Lifecycle for one container: `createNetns(key)` makes a persistent network namespace (a bind
+ * mount the runtime joins by path), `attach` runs CNI ADD for one network (IP, routes, published
+ * ports, name/alias registration for DNS), `detach` runs CNI DEL, `removeNetns` deletes the
+ * namespace after every attachment is gone. All of it is idempotent so a restarted server can
+ * finish or undo half-done work.
+ */
+export interface PortBinding {
+  /** "" or "0.0.0.0" for all addresses. */
+  hostIp: string;
+  /** 0 = pick a free port. */
+  hostPort: number;
+  containerPort: number;
+  protocol: 'tcp' | 'udp' | 'sctp';
+}
+
+export interface NetworkRecord {
+  Id: string;
+  Name: string;
+  Created: string;
+  Scope: 'local';
+  Driver: 'bridge' | 'host' | 'null';
+  EnableIPv6: boolean;
+  IPAM: { Driver: string; Options: Record<string, string> | null; Config: Array<{ Subnet: string; Gateway: string }> };
+  Internal: boolean;
+  Attachable: boolean;
+  Ingress: boolean;
+  Options: Record<string, string>;
+  Labels: Record<string, string>;
+}
+
+export interface Attachment {
+  networkId: string;
+  networkName: string;
+  endpointId: string;
+  ipAddress: string;
+  ipPrefixLen: number;
+  gateway: string;
+  macAddress: string;
+  aliases: string[];
+  /** Ports actually bound (hostPort resolved when 0 was asked). */
+  ports: PortBinding[];
+}
+
+export interface AttachOptions {
+  /** Container name without the leading "/" — resolvable by peers on user-defined networks. */
+  name: string;
+  aliases?: string[];
+  ipv4Address?: string;
+  ports?: PortBinding[];
+}
+
+export interface Network {
+  list(): Promise<NetworkRecord[]>;
+  /** By name, full ID or unique ID prefix. */
+  get(ref: string): Promise<NetworkRecord>;
+  create(name: string, opts?: { driver?: string; subnet?: string; gateway?: string; internal?: boolean; labels?: Record<string, string>; options?: Record<string, string> }): Promise<NetworkRecord>;
+  /** Conflict while containers are attached. */
+  remove(ref: string): Promise<void>;
+  prune(): Promise<string[]>;
+
+  createNetns(key: string): Promise<string>;
+  removeNetns(key: string): Promise<void>;
+  attach(key: string, netnsPath: string, networkRef: string, opts: AttachOptions): Promise<Attachment>;
+  detach(key: string, netnsPath: string, networkRef: string): Promise<void>;
+  /** Name servers and /etc/hosts lines a container on these networks should get. */
+  resolvConf(networkNames: string[]): Promise<{ nameservers: string[]; search: string[]; options: string[] }>;
+  /** Sets up bridges, fences and chains; idempotent (called at server start). */
+  start(): Promise<void>;
+  /** Removes everything the instance created on the host (teardown). */
+  destroy(): Promise<void>;
+}

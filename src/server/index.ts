@@ -1,0 +1,84 @@
+/**
+ * The supervisor of `bosun server`: one long-running process per instance. Start order is data:
+ * each component starts once what it needs is ready, and stops in reverse. Containers and pods are
+ * not children of this process (conmon holds them), so stopping or killing the server leaves them
+ * running and the next server re-adopts them.
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadInstance, type Instance } from './instance.js';
+import { EngineEvents } from '../engine/events.js';
+import { createEngine } from '../engine/index.js';
+import { startDaemon } from '../engine/daemon/index.js';
+import { openStore } from '../store/index.js';
+import { startApiServer } from '../apiserver/index.js';
+
+export interface ServerOptions {
+  dataDir: string;
+  apiPort: number;
+  registryPort: number;
+  ingressHttpPort: number;
+  ingressHttpsPort: number;
+  datastoreEndpoint?: string;
+  lbPool?: string;
+}
+
+interface Running {
+  name: string;
+  close(): Promise<void>;
+}
+
+export function readPid(instance: Instance): number | undefined {
+  if (!existsSync(instance.paths.pidFile)) return undefined;
+  const pid = Number(readFileSync(instance.paths.pidFile, 'utf8').trim());
+  if (!pid) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function runServer(opts: ServerOptions): Promise<void> {
+  const instance = loadInstance(opts.dataDir);
+  const other = readPid(instance);
+  if (other && other !== process.pid) throw new Error(`a server for ${instance.dataDir} already runs (pid ${other})`);
+  writeFileSync(instance.paths.pidFile, `${process.pid}\n`);
+
+  const started: Running[] = [];
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    for (const c of started.reverse()) {
+      try {
+        await c.close();
+      } catch (err) {
+        console.error(`stopping ${c.name}: ${(err as Error).message}`);
+      }
+    }
+    rmSync(instance.paths.pidFile, { force: true });
+    process.exit(code);
+  };
+  process.on('SIGTERM', () => void stop(0));
+  process.on('SIGINT', () => void stop(0));
+
+  try {
+    const events = new EngineEvents();
+    const engine = await createEngine(instance, events);
+    started.push({ name: 'engine', close: () => engine.close() });
+    const daemon = await startDaemon(engine, instance.paths.engineSock);
+    started.push({ name: 'engine API', close: () => daemon.close() });
+    console.log(`engine API on unix://${instance.paths.engineSock}`);
+
+    const store = await openStore(instance, { endpoint: opts.datastoreEndpoint });
+    started.push({ name: 'store', close: () => store.close() });
+    const api = await startApiServer({ instance, store, port: opts.apiPort });
+    started.push({ name: 'API server', close: () => api.close() });
+    console.log(`Kubernetes API on https://127.0.0.1:${api.port} (kubeconfig ${instance.paths.kubeconfig})`);
+    console.log(`ready: export the client environment with: bosun env --data-dir ${instance.dataDir}`);
+  } catch (err) {
+    console.error(`bosun server: ${(err as Error).stack ?? err}`);
+    await stop(1);
+  }
+}

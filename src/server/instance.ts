@@ -1,0 +1,159 @@
+/**
+ * Everything one Bosun instance owns on the host is derived here from its data directory, so two
+ * instances with different data dirs never touch each other's bridges, chains, cgroups or subnets.
+ *
+ * On-disk layout of a data dir (paths come only from `paths()` below):
+ *
+ *   DIR/
+ *     instance.json          this file's choices, fixed on first start (id, supernet)
+ *     server.pid             pid of the running `bosun server`, if any
+ *     engine.sock            Docker Engine API
+ *     kubeconfig             admin kubeconfig (https, own CA)
+ *     pki/                   CA, serving and client certificates, service-account keys
+ *     state.db               embedded SQLite store (WAL files beside it)
+ *     secrets.key            encryption-at-rest keys for Secrets
+ *     engine/
+ *       images/              OCI image layout (oci-layout, index.json, blobs/sha256/…)
+ *       snapshots/           overlayfs layers and per-container upper/work dirs
+ *       containers/<id>/     container record, OCI bundle (config.json, rootfs mountpoint), logs
+ *       volumes/<name>/      named volumes (_data inside, as Docker does)
+ *       networks/            network records and CNI configs
+ *       cni/                 host-local IPAM leases
+ *     run/                   runtime state that must not outlive a reboot in spirit
+ *       runc/                runc --root
+ *       conmon/              conmon pid files, exit files, attach sockets
+ *       netns/               bind-mounted network namespaces
+ *     registry/              the private registry's storage
+ */
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync, renameSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const DEFAULT_DATA_DIR = '/var/lib/bosun';
+
+export interface InstanceFile {
+  /** 6 hex digits; stable for the life of the data dir. */
+  id: string;
+  /** Second octet X of this instance's 10.X.0.0/16 supernet. */
+  octet: number;
+}
+
+export interface Instance extends InstanceFile {
+  dataDir: string;
+  /** The whole 10.X.0.0/16: fenced so no packet for it can leave the machine. */
+  supernet: string;
+  /** Docker's default `bridge` network. */
+  defaultBridgeSubnet: string;
+  /** User-defined engine networks are carved from here, /24 each. */
+  userNetworkPool: string;
+  /** Pod IPs; each node gets a /24 from it. */
+  podCidr: string;
+  /** ClusterIP services. */
+  serviceCidr: string;
+  /** LoadBalancer IPs unless --lb-pool says otherwise. */
+  lbPool: string;
+  /** Prefix for every network interface we create (bridge, veth host ends): at most 8 chars. */
+  ifPrefix: string;
+  /** Prefix for every iptables chain we create. */
+  chainPrefix: string;
+  /** cgroup parent (relative, under each controller's root) for every container and pod. */
+  cgroupParent: string;
+  paths: InstancePaths;
+}
+
+export interface InstancePaths {
+  instanceFile: string;
+  pidFile: string;
+  engineSock: string;
+  kubeconfig: string;
+  pki: string;
+  stateDb: string;
+  secretsKey: string;
+  images: string;
+  snapshots: string;
+  containers: string;
+  volumes: string;
+  networks: string;
+  cni: string;
+  run: string;
+  runcRoot: string;
+  conmon: string;
+  netns: string;
+  registry: string;
+}
+
+export function paths(dataDir: string): InstancePaths {
+  const engine = join(dataDir, 'engine');
+  const run = join(dataDir, 'run');
+  return {
+    instanceFile: join(dataDir, 'instance.json'),
+    pidFile: join(dataDir, 'server.pid'),
+    engineSock: join(dataDir, 'engine.sock'),
+    kubeconfig: join(dataDir, 'kubeconfig'),
+    pki: join(dataDir, 'pki'),
+    stateDb: join(dataDir, 'state.db'),
+    secretsKey: join(dataDir, 'secrets.key'),
+    images: join(engine, 'images'),
+    snapshots: join(engine, 'snapshots'),
+    containers: join(engine, 'containers'),
+    volumes: join(engine, 'volumes'),
+    networks: join(engine, 'networks'),
+    cni: join(engine, 'cni'),
+    run,
+    runcRoot: join(run, 'runc'),
+    conmon: join(run, 'conmon'),
+    netns: join(run, 'netns'),
+    registry: join(dataDir, 'registry'),
+  };
+}
+
+/** Supernets in use by routes on this host (any 10.X.*), so a new instance picks a free X. */
+function usedOctets(): Set<number> {
+  const used = new Set<number>();
+  try {
+    const out = execFileSync('ip', ['-4', 'route', 'show', 'table', 'all'], { encoding: 'utf8' });
+    for (const m of out.matchAll(/(?:^|\s)10\.(\d+)\./g)) used.add(Number(m[1]));
+  } catch {
+    // no iproute2: nothing known to be in use
+  }
+  return used;
+}
+
+/** Reads DIR/instance.json, creating it on first use. */
+export function loadInstance(dataDirArg: string = DEFAULT_DATA_DIR): Instance {
+  const dataDir0 = resolve(dataDirArg);
+  mkdirSync(dataDir0, { recursive: true, mode: 0o711 });
+  const dataDir = realpathSync(dataDir0);
+  const p = paths(dataDir);
+  let file: InstanceFile;
+  if (existsSync(p.instanceFile)) {
+    file = JSON.parse(readFileSync(p.instanceFile, 'utf8')) as InstanceFile;
+  } else {
+    const id = createHash('sha256').update(dataDir).digest('hex').slice(0, 6);
+    // 10.128.0.0/10 keeps clear of Docker's 172.17/16, Podman's 10.88/16 and common LAN ranges.
+    const used = usedOctets();
+    const start = 128 + (parseInt(id, 16) % 64);
+    let octet = start;
+    for (let i = 0; i < 64 && used.has(octet); i++) octet = 128 + ((start - 128 + i + 1) % 64);
+    file = { id, octet };
+    const tmp = `${p.instanceFile}.tmp`;
+    writeFileSync(tmp, JSON.stringify(file, null, 2) + '\n');
+    renameSync(tmp, p.instanceFile);
+  }
+  const x = file.octet;
+  return {
+    ...file,
+    dataDir,
+    supernet: `10.${x}.0.0/16`,
+    defaultBridgeSubnet: `10.${x}.0.0/24`,
+    userNetworkPool: `10.${x}.16.0/20`,
+    podCidr: `10.${x}.128.0/18`,
+    serviceCidr: `10.${x}.192.0/20`,
+    lbPool: `10.${x}.240.0/24`,
+    ifPrefix: `bs${file.id.slice(0, 4)}`,
+    chainPrefix: `BOSUN-${file.id}`,
+    cgroupParent: `bosun-${file.id}`,
+    paths: p,
+  };
+}
