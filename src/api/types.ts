@@ -73,5 +73,10 @@ export interface ResourceInfo {
   validate?(obj: KObject, old?: KObject): FieldCause[];
   /** Table columns (without the implicit Name column) and the cells for one object. */
   columns: TableColumn[];
+  /**
+   * false when the layout has no leading Name column (events print LAST SEEN first and Name last at
+   * -o wide priority, inside `columns`); absent or true: the server prepends Name.
+   */
+  nameColumn?: boolean;
   cells(obj: KObject): unknown[];
 }

@@ -11,6 +11,16 @@
  * - `watch(prefix, fromRevision)` delivers every change with revision > fromRevision in order,
  *   then live changes; fromRevision older than the compacted history fails Gone;
  * - `list` is a consistent snapshot at the returned revision.
+ *
+ * Values: callers pass plain JSON values; the store serialises them at once, so the caller may
+ * keep mutating what it passed. Values the store returns (KV.value, WatchEvent.value/prevValue)
+ * are deep-frozen snapshots shared with the watch cache and with other readers — never mutate
+ * them (clone first, e.g. `structuredClone`); freezing makes a stray write throw instead of
+ * silently corrupting every later read. When a returned value is an object with a `metadata`
+ * object, the store has set `metadata.resourceVersion` to `String(modRevision)` (for DELETED
+ * events: the deletion's revision), as k8s.io/apiserver's storage versioner does, so an object
+ * can be served exactly as returned. Byte values (Uint8Array) are stored raw: that is how the
+ * encryption wrapper hands its `k8s:enc:…` envelopes to a backend.
  */
 export interface KV {
   key: string;
@@ -32,7 +42,7 @@ export interface WatchEvent {
 }
 
 export interface ListOptions {
-  /** Exclusive start key for pagination. */
+  /** Exclusive start key for pagination (the API server's continue token carries it with the revision). */
   startAfter?: string;
   limit?: number;
   /** Read at this revision if still in history; Gone otherwise. 0/undefined = latest. */
@@ -48,7 +58,11 @@ export interface ListResult {
 }
 
 export interface Watcher {
-  /** Resolves to the next batch of events (in revision order); rejects with Gone if the watcher fell too far behind. */
+  /**
+   * Yields events one at a time in revision order; rejects (throws from `next()`) with Gone if the
+   * watcher fell too far behind or its start revision was compacted. After `close()` the iterator
+   * ends (`done: true`).
+   */
   [Symbol.asyncIterator](): AsyncIterator<WatchEvent>;
   close(): void;
 }
@@ -65,10 +79,24 @@ export interface Store {
    */
   guaranteedUpdate(key: string, fn: (current: KV) => unknown | Promise<unknown>): Promise<KV>;
   delete(key: string, expectedRevision?: number): Promise<KV>;
+  /**
+   * fromRevision > 0: every change under prefix with revision > fromRevision, then live changes
+   * (Gone if fromRevision is below the compacted revision).
+   * fromRevision = 0: like Kubernetes' watch with resourceVersion "0" — first an ADDED event for
+   * every key that exists now (at one consistent revision R, each carrying its own modRevision),
+   * then every change after R.
+   */
   watch(prefix: string, fromRevision: number): Watcher;
   /** Current store revision. */
   revision(): Promise<number>;
   /** Number of keys under a prefix (for quotas and cheap counts). */
   count(prefix: string): Promise<number>;
+  /**
+   * Drops history at and below `revision` (current values stay): later watches and lists from
+   * a revision < `revision` fail Gone. Backends also compact on their own past a retention window.
+   */
+  compact(revision: number): Promise<void>;
+  /** Lowest revision a watch or list may still start from (0 if nothing was ever compacted). */
+  compactedRevision(): Promise<number>;
   close(): Promise<void>;
 }

@@ -160,6 +160,10 @@ export interface ContainerManager {
   /** Conflict when running unless force; `volumes` also removes anonymous volumes. */
   remove(ref: string, opts?: { force?: boolean; volumes?: boolean }): Promise<void>;
   rename(ref: string, newName: string): Promise<void>;
+  /** docker network connect: joins a created or running container to a network (by name). */
+  connect(ref: string, network: string, endpoint: { Aliases?: string[] | null; IPAMConfig?: { IPv4Address?: string } | null }): Promise<void>;
+  /** docker network disconnect. */
+  disconnect(ref: string, network: string, force?: boolean): Promise<void>;
   /** Resolves with the exit code once `condition` holds ('not-running' default, 'next-exit', 'removed'). */
   wait(ref: string, condition?: 'not-running' | 'next-exit' | 'removed', signal?: AbortSignal): Promise<{ StatusCode: number; Error?: { Message: string } | null }>;
   logs(ref: string, opts: LogOptions, signal?: AbortSignal): AsyncIterable<OutputChunk>;

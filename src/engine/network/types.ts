@@ -50,6 +50,8 @@ export interface AttachOptions {
   /** Container name without the leading "/" — resolvable by peers on user-defined networks. */
   name: string;
   aliases?: string[];
+  /** The container's hostname: resolvable by peers too. */
+  hostname?: string;
   ipv4Address?: string;
   ports?: PortBinding[];
 }
@@ -71,6 +73,8 @@ export interface Network {
   resolvConf(networkNames: string[]): Promise<{ nameservers: string[]; search: string[]; options: string[] }>;
   /** Sets up bridges, fences and chains; idempotent (called at server start). */
   start(): Promise<void>;
+  /** Stops what runs in-process (the DNS servers); host state stays for the next server. */
+  close(): Promise<void>;
   /** Removes everything the instance created on the host (teardown). */
   destroy(): Promise<void>;
 }

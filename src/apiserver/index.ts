@@ -1,0 +1,130 @@
+/**
+ * The Kubernetes API server of one Bosun instance: HTTPS with the instance's own CA, the admin
+ * kubeconfig, and the generic registry over the Store for every resource of the catalog.
+ *
+ * Files it writes in the data dir (beside those of src/server/instance.ts):
+ *   DIR/pki/...            see pki.ts
+ *   DIR/kubeconfig         cluster "bosun" (server https://127.0.0.1:<port>, CA embedded), user
+ *                          "admin" (client certificate + key embedded), context "bosun"
+ *   DIR/endpoints.json     {"apiPort": N} merged into what other listeners wrote there
+ */
+import { createServer, type Server } from 'node:https';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Socket } from 'node:net';
+import { stringify as toYaml } from 'yaml';
+import type { Instance } from '../server/instance.js';
+import type { Store } from '../store/types.js';
+import { catalog as apiCatalog } from '../api/index.js';
+import { Authenticator } from './auth.js';
+import { Catalog } from './catalog.js';
+import { ApiHandler, KUBE_VERSION } from './handler.js';
+import { NamespaceLifecycle } from './namespaces.js';
+import { buildOpenApi, minimalSchemas } from './openapi.js';
+import { ensurePki, type Pki } from './pki.js';
+import { Registry } from './registry.js';
+
+export { KUBE_VERSION } from './handler.js';
+export { SYSTEM_NAMESPACES } from './namespaces.js';
+export { ensurePki, pkiPaths, type Pki, type PkiPaths } from './pki.js';
+
+export interface ApiServerOptions {
+  instance: Instance;
+  store: Store;
+  /** 0 picks a free port. */
+  port: number;
+}
+
+export interface RunningApiServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+function writeAtomic(path: string, text: string, mode = 0o600): void {
+  if (existsSync(path) && readFileSync(path, 'utf8') === text) return;
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, text, { mode });
+  renameSync(tmp, path);
+}
+
+export function kubeconfigYaml(pki: Pki, port: number): string {
+  const b64 = (b: Buffer) => b.toString('base64');
+  return toYaml({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'bosun', cluster: { server: `https://127.0.0.1:${port}`, 'certificate-authority-data': b64(pki.ca) } }],
+    users: [{ name: 'admin', user: { 'client-certificate-data': b64(pki.adminCert), 'client-key-data': b64(pki.adminKey) } }],
+    contexts: [{ name: 'bosun', context: { cluster: 'bosun', user: 'admin', namespace: 'default' } }],
+    'current-context': 'bosun',
+    preferences: {},
+  });
+}
+
+function writeEndpoints(dataDir: string, port: number): void {
+  const file = join(dataDir, 'endpoints.json');
+  let current: Record<string, unknown> = {};
+  try {
+    current = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    // absent or unreadable: start afresh
+  }
+  writeAtomic(file, JSON.stringify({ ...current, apiPort: port }, null, 2) + '\n', 0o644);
+}
+
+async function listen(server: Server, port: number): Promise<void> {
+  const attempt = (host: string) => new Promise<void>((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    server.listen({ port, host, ipv6Only: false }, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  try {
+    await attempt('::');
+  } catch (err) {
+    // Hosts without IPv6 cannot bind '::'; every IPv4 address will do.
+    if ((err as NodeJS.ErrnoException).code !== 'EAFNOSUPPORT' && (err as NodeJS.ErrnoException).code !== 'EADDRNOTAVAIL') throw err;
+    await attempt('0.0.0.0');
+  }
+}
+
+export async function startApiServer(opts: ApiServerOptions): Promise<RunningApiServer> {
+  const { instance, store } = opts;
+  const pki = ensurePki(instance.paths.pki);
+  const catalog = new Catalog(apiCatalog);
+  const registry = new Registry(store, catalog, instance.serviceCidr);
+  const openapi = buildOpenApi(catalog, { schemas: () => minimalSchemas(catalog), patchMetadata: false }, KUBE_VERSION.gitVersion);
+  let port = opts.port;
+  const namespaces = new NamespaceLifecycle(registry, registry.ips.apiServiceIp, () => port);
+  const handler = new ApiHandler({
+    catalog, registry, namespaces, openapi, auth: new Authenticator(pki.adminToken),
+    serverAddress: () => `127.0.0.1:${port}`,
+  });
+  const server = createServer({ key: pki.serverKey, cert: pki.serverCert, ca: pki.ca, requestCert: true, rejectUnauthorized: false }, (req, res) => {
+    void handler.handle(req, res);
+  });
+  const sockets = new Set<Socket>();
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  // A client that never completes the handshake must not cost more than a socket.
+  server.on('tlsClientError', (_err, s) => s.destroy());
+  await listen(server, opts.port);
+  port = (server.address() as { port: number }).port;
+  await namespaces.bootstrap();
+  writeAtomic(instance.paths.kubeconfig, kubeconfigYaml(pki, port));
+  writeEndpoints(instance.dataDir, port);
+  return {
+    port,
+    async close() {
+      namespaces.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Watches are long-lived by design; they end with the server.
+        for (const s of sockets) s.destroy();
+      });
+    },
+  };
+}

@@ -1,0 +1,554 @@
+/**
+ * Network implemented with the standard CNI plugins (bridge + host-local) on Linux bridges the
+ * instance owns, iptables chains under its chainPrefix, fence routes for its subnets, and the
+ * embedded DNS server on every user network's gateway.
+ *
+ * Mutations are serialized in-process (one queue): each one reads the in-memory view, changes
+ * the host, then persists, and rules are rebuilt from the whole state after any change of ports
+ * or bridges (see rules.ts), so a crash is repaired by the next start().
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Instance } from '../../server/instance.js';
+import type { EngineEvents } from '../events.js';
+import { BosunError, badRequest, conflict, internal, notFound } from '../../errors/index.js';
+import { startDnsServer, type DnsServer } from '../../dns/index.js';
+import type { Attachment, AttachOptions, Network, NetworkRecord } from './types.js';
+import { formatCidr, formatIp, nth, overlaps, parseCidr, parseIp, subnets, within, contains, type Cidr } from './cidr.js';
+import { NetnsDir } from './netns.js';
+import { NetworkFiles, type Endpoint, type StoredNetwork } from './store.js';
+import { deleteBridge, ensureBridge } from './bridge.js';
+import { ensureFenceRoute, removeFenceRoute, FENCE_METRIC } from './fence.js';
+import { applyRules, dnatPorts, ensureJumps, removeChains } from './iptables.js';
+import { reservePorts } from './ports.js';
+import { invokeCni } from './cni-plugin.js';
+import { resolveName, type NameView } from './name-resolver.js';
+import { runOk } from './exec.js';
+import type { RuleState } from './rules.js';
+import { instanceBridges } from './bridge.js';
+import { fenceRoutes } from './fence.js';
+
+const PREDEFINED = ['bridge', 'host', 'none'] as const;
+const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+const newId = () => randomBytes(32).toString('hex');
+const endpointId = (key: string, networkId: string) => createHash('sha256').update(`${key}@${networkId}`).digest('hex');
+
+function record(name: string, driver: NetworkRecord['Driver'], ipam: NetworkRecord['IPAM']['Config'], extra: Partial<NetworkRecord> = {}): NetworkRecord {
+  return {
+    Id: newId(),
+    Name: name,
+    Created: new Date().toISOString(),
+    Scope: 'local',
+    Driver: driver,
+    EnableIPv6: false,
+    IPAM: { Driver: 'default', Options: null, Config: ipam },
+    Internal: false,
+    Attachable: false,
+    Ingress: false,
+    Options: {},
+    Labels: {},
+    ...extra,
+  };
+}
+
+function hostResolvConf(): { nameservers: string[]; search: string[]; options: string[] } {
+  const out = { nameservers: [] as string[], search: [] as string[], options: [] as string[] };
+  let text = '';
+  try {
+    text = readFileSync('/etc/resolv.conf', 'utf8');
+  } catch {
+    return out;
+  }
+  for (const line of text.split('\n')) {
+    const [k, ...v] = line.trim().split(/\s+/);
+    if (k === 'nameserver' && v[0]) out.nameservers.push(v[0]);
+    else if (k === 'search' || k === 'domain') out.search = v;
+    else if (k === 'options') out.options.push(...v);
+  }
+  return out;
+}
+
+export class CniNetwork implements Network {
+  private readonly files: NetworkFiles;
+  private readonly netns: NetnsDir;
+  private readonly nets = new Map<string, StoredNetwork>();
+  private readonly eps = new Map<string, Endpoint>();
+  private readonly dns = new Map<string, DnsServer>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly supernet: Cidr;
+
+  constructor(private readonly instance: Instance, private readonly events: EngineEvents) {
+    this.files = new NetworkFiles(instance.paths.networks);
+    this.netns = new NetnsDir(instance.paths.netns);
+    this.supernet = parseCidr(instance.supernet);
+  }
+
+  private locked<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.queue.then(fn, fn);
+    this.queue = p.catch(() => undefined);
+    return p;
+  }
+
+  // ---- lookups -------------------------------------------------------------------------------
+
+  private find(ref: string): StoredNetwork {
+    const all = [...this.nets.values()];
+    const hit = all.find((n) => n.record.Id === ref) ?? all.find((n) => n.record.Name === ref);
+    if (hit) return hit;
+    const byPrefix = ref ? all.filter((n) => n.record.Id.startsWith(ref)) : [];
+    if (byPrefix.length > 1) throw badRequest(`network ${ref} is ambiguous (${byPrefix.length} matches found based on ID prefix)`);
+    if (!byPrefix.length) throw notFound(`network ${ref} not found`, { details: { kind: 'network', name: ref } });
+    return byPrefix[0];
+  }
+
+  private endpointsOn(networkId: string): Endpoint[] {
+    return [...this.eps.values()].filter((e) => e.networkId === networkId);
+  }
+
+  private isUserBridge(n: StoredNetwork): boolean {
+    return n.record.Driver === 'bridge' && n.record.Name !== 'bridge';
+  }
+
+  /** The supernet plus every user subnet that lies outside it. */
+  private fenced(): string[] {
+    const out = [this.instance.supernet];
+    for (const n of this.nets.values()) {
+      for (const c of n.record.IPAM.Config) if (!within(parseCidr(c.Subnet), this.supernet)) out.push(c.Subnet);
+    }
+    return out;
+  }
+
+  private ruleState(): RuleState {
+    const ports = [];
+    for (const e of this.eps.values()) {
+      for (const p of e.attachment?.ports ?? []) ports.push({ ...p, ip: e.attachment!.ipAddress });
+    }
+    return {
+      chainPrefix: this.instance.chainPrefix,
+      ifPrefix: this.instance.ifPrefix,
+      bridges: [...this.nets.values()].flatMap((n) => (n.bridge ? [n.bridge] : [])),
+      fenced: this.fenced(),
+      ports,
+    };
+  }
+
+  private view(): NameView {
+    return {
+      endpointsOn: (id) => this.endpointsOn(id).filter((e) => e.state === 'ready'),
+      endpointsOf: (key) => [...this.eps.values()].filter((e) => e.key === key && e.state === 'ready'),
+      networkName: (id) => this.nets.get(id)?.record.Name,
+      servesNames: (id) => { const n = this.nets.get(id); return n !== undefined && this.isUserBridge(n); },
+    };
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------
+
+  async start(): Promise<void> {
+    return this.locked(async () => {
+      this.files.init();
+      mkdirSync(this.instance.paths.cni, { recursive: true });
+      this.nets.clear();
+      for (const n of this.files.networks()) this.nets.set(n.record.Id, n);
+      for (const name of PREDEFINED) {
+        if ([...this.nets.values()].some((n) => n.record.Name === name)) continue;
+        const n = this.predefined(name);
+        this.files.saveNetwork(n);
+        this.nets.set(n.record.Id, n);
+      }
+      this.eps.clear();
+      for (const e of this.files.endpoints()) this.eps.set(`${e.key}@${e.networkId}`, e);
+
+      await this.netns.ensureShared();
+      for (const f of this.fenced()) await ensureFenceRoute(f);
+      for (const n of this.nets.values()) if (n.bridge) await ensureBridge(n.bridge, this.gatewayCidr(n));
+
+      // Half-done attaches (crash between the record and CNI ADD) and endpoints whose namespace is
+      // gone (its container was cleaned up while no server ran) give their leases back.
+      for (const e of [...this.eps.values()]) {
+        let netnsAlive = true;
+        try {
+          netnsAlive = readFileSync('/proc/self/mountinfo', 'utf8').includes(` ${e.netnsPath} `);
+        } catch {
+          netnsAlive = false;
+        }
+        if (e.state === 'adding' || !netnsAlive || !this.nets.has(e.networkId)) {
+          await this.release(e).catch((err: Error) => console.error(`releasing endpoint ${e.key} on ${e.networkId}: ${err.message}`));
+        }
+      }
+
+      await applyRules(this.ruleState());
+      await ensureJumps(this.instance.chainPrefix);
+      for (const n of this.nets.values()) if (this.isUserBridge(n)) await this.startDns(n);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.locked(async () => {
+      for (const [id, d] of this.dns) {
+        await d.close();
+        this.dns.delete(id);
+      }
+    });
+  }
+
+  async destroy(): Promise<void> {
+    await this.close();
+    await teardownNetwork(this.instance);
+    this.eps.clear();
+  }
+
+  private predefined(name: (typeof PREDEFINED)[number]): StoredNetwork {
+    if (name === 'bridge') {
+      const subnet = parseCidr(this.instance.defaultBridgeSubnet);
+      const bridge = `${this.instance.ifPrefix}0`;
+      return {
+        bridge,
+        record: record('bridge', 'bridge', [{ Subnet: formatCidr(subnet), Gateway: formatIp(nth(subnet, 1)) }], {
+          Options: {
+            'com.docker.network.bridge.default_bridge': 'true',
+            'com.docker.network.bridge.enable_icc': 'true',
+            'com.docker.network.bridge.enable_ip_masquerade': 'false',
+            'com.docker.network.bridge.host_binding_ipv4': '0.0.0.0',
+            'com.docker.network.bridge.name': bridge,
+            'com.docker.network.driver.mtu': '1500',
+          },
+        }),
+      };
+    }
+    return { record: record(name, name === 'host' ? 'host' : 'null', []) };
+  }
+
+  private gatewayCidr(n: StoredNetwork): string {
+    const c = n.record.IPAM.Config[0];
+    return `${c.Gateway}/${parseCidr(c.Subnet).prefix}`;
+  }
+
+  private async startDns(n: StoredNetwork): Promise<void> {
+    if (this.dns.has(n.record.Id)) return;
+    const id = n.record.Id;
+    try {
+      const server = await startDnsServer({ host: n.record.IPAM.Config[0].Gateway, port: 53, resolve: (q, client) => resolveName(this.view(), id, q, client) });
+      this.dns.set(id, server);
+    } catch (e) {
+      // Another DNS server owning *:53 on the host: containers still get addresses, only names fail.
+      console.error(`network ${n.record.Name}: embedded DNS unavailable on ${n.record.IPAM.Config[0].Gateway}:53: ${(e as Error).message}`);
+    }
+  }
+
+  private async stopDns(id: string): Promise<void> {
+    const d = this.dns.get(id);
+    this.dns.delete(id);
+    await d?.close();
+  }
+
+  // ---- networks ------------------------------------------------------------------------------
+
+  async list(): Promise<NetworkRecord[]> {
+    return [...this.nets.values()].map((n) => n.record);
+  }
+
+  async get(ref: string): Promise<NetworkRecord> {
+    return this.find(ref).record;
+  }
+
+  async create(name: string, opts: { driver?: string; subnet?: string; gateway?: string; internal?: boolean; labels?: Record<string, string>; options?: Record<string, string> } = {}): Promise<NetworkRecord> {
+    return this.locked(async () => {
+      if (!NAME.test(name)) throw badRequest(`invalid network name ${JSON.stringify(name)}: only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+      const driver = opts.driver || 'bridge';
+      if (driver === 'host' || driver === 'null') throw new BosunError('Forbidden', `only one instance of "${driver}" network is allowed`);
+      if (driver !== 'bridge') throw notFound(`plugin "${driver}" not found`);
+      if ([...this.nets.values()].some((n) => n.record.Name === name)) throw conflict(`network with name ${name} already exists`);
+
+      const subnet = opts.subnet ? await this.checkSubnet(opts.subnet) : this.freeSubnet();
+      let gateway = nth(subnet, 1);
+      if (opts.gateway) {
+        const g = parseIp(opts.gateway);
+        if (g === undefined || !contains(subnet, g) || g === subnet.base) throw badRequest(`invalid gateway ${opts.gateway}: not a host address of ${formatCidr(subnet)}`);
+        gateway = g;
+      }
+      const bridge = this.freeBridge();
+      const n: StoredNetwork = {
+        bridge,
+        record: record(name, 'bridge', [{ Subnet: formatCidr(subnet), Gateway: formatIp(gateway) }], {
+          Internal: Boolean(opts.internal),
+          Labels: opts.labels ?? {},
+          Options: { ...(opts.options ?? {}) },
+        }),
+      };
+      const outside = !within(subnet, this.supernet);
+      try {
+        if (outside) await ensureFenceRoute(formatCidr(subnet));
+        await ensureBridge(bridge, this.gatewayCidr(n));
+        this.nets.set(n.record.Id, n);
+        await applyRules(this.ruleState());
+        this.files.saveNetwork(n);
+      } catch (e) {
+        this.nets.delete(n.record.Id);
+        await deleteBridge(bridge).catch(() => undefined);
+        if (outside) await removeFenceRoute(formatCidr(subnet));
+        await applyRules(this.ruleState()).catch(() => undefined);
+        throw e;
+      }
+      await this.startDns(n);
+      this.events.emit('network', 'create', n.record.Id, { name, type: 'bridge' });
+      return n.record;
+    });
+  }
+
+  /** A user-requested subnet: any size that fits a bridge, overlapping nothing the host routes. */
+  private async checkSubnet(s: string): Promise<Cidr> {
+    let c: Cidr;
+    try {
+      c = parseCidr(s);
+    } catch (e) {
+      throw badRequest((e as Error).message);
+    }
+    if (c.prefix < 8 || c.prefix > 30) throw badRequest(`invalid subnet ${s}: prefix length must be between 8 and 30`);
+    const overlapErr = () => new BosunError('Forbidden', `Pool overlaps with other one on this address space (${s})`);
+    for (const n of this.nets.values()) for (const x of n.record.IPAM.Config) if (overlaps(parseCidr(x.Subnet), c)) throw overlapErr();
+    for (const r of [this.instance.podCidr, this.instance.serviceCidr, this.instance.lbPool]) if (overlaps(parseCidr(r), c)) throw overlapErr();
+    // Host routes (LAN, other instances' fences, VPNs), except this instance's own fence route.
+    const routes = JSON.parse(await runOk('ip', ['-j', 'route', 'show', 'table', 'main'])) as Array<{ dst: string; type?: string; metric?: number }>;
+    for (const r of routes) {
+      if (r.dst === 'default') continue;
+      if (r.type === 'unreachable' && r.metric === FENCE_METRIC && r.dst === this.instance.supernet) continue;
+      let rc: Cidr;
+      try {
+        rc = parseCidr(r.dst.includes('/') ? r.dst : `${r.dst}/32`);
+      } catch {
+        continue;
+      }
+      if (overlaps(rc, c) && !within(rc, this.supernet)) throw overlapErr();
+    }
+    return c;
+  }
+
+  private freeSubnet(): Cidr {
+    const used = [...this.nets.values()].flatMap((n) => n.record.IPAM.Config.map((x) => parseCidr(x.Subnet)));
+    for (const s of subnets(parseCidr(this.instance.userNetworkPool), 24)) {
+      if (!used.some((u) => overlaps(u, s))) return s;
+    }
+    throw badRequest('could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network');
+  }
+
+  private freeBridge(): string {
+    const used = new Set([...this.nets.values()].map((n) => n.bridge));
+    for (let i = 1; ; i++) if (!used.has(`${this.instance.ifPrefix}${i}`)) return `${this.instance.ifPrefix}${i}`;
+  }
+
+  async remove(ref: string): Promise<void> {
+    return this.locked(async () => {
+      const n = this.find(ref);
+      if ((PREDEFINED as readonly string[]).includes(n.record.Name)) {
+        throw new BosunError('Forbidden', `${n.record.Name} is a pre-defined network and cannot be removed`);
+      }
+      if (this.endpointsOn(n.record.Id).length) {
+        throw conflict(`error while removing network: network ${n.record.Name} id ${n.record.Id} has active endpoints`);
+      }
+      await this.removeLocked(n);
+    });
+  }
+
+  private async removeLocked(n: StoredNetwork): Promise<void> {
+    await this.stopDns(n.record.Id);
+    if (n.bridge) await deleteBridge(n.bridge);
+    this.nets.delete(n.record.Id);
+    await applyRules(this.ruleState());
+    for (const c of n.record.IPAM.Config) if (!within(parseCidr(c.Subnet), this.supernet)) await removeFenceRoute(c.Subnet);
+    rmSync(join(this.instance.paths.cni, n.record.Id), { recursive: true, force: true });
+    this.files.deleteNetwork(n.record.Id);
+    this.events.emit('network', 'destroy', n.record.Id, { name: n.record.Name, type: n.record.Driver });
+  }
+
+  async prune(): Promise<string[]> {
+    return this.locked(async () => {
+      const removed: string[] = [];
+      for (const n of [...this.nets.values()]) {
+        if ((PREDEFINED as readonly string[]).includes(n.record.Name) || this.endpointsOn(n.record.Id).length) continue;
+        await this.removeLocked(n);
+        removed.push(n.record.Name);
+      }
+      return removed;
+    });
+  }
+
+  // ---- namespaces and endpoints --------------------------------------------------------------
+
+  async createNetns(key: string): Promise<string> {
+    await this.netns.ensureShared();
+    return this.netns.create(key);
+  }
+
+  async removeNetns(key: string): Promise<void> {
+    await this.locked(async () => {
+      for (const e of [...this.eps.values()]) if (e.key === key) await this.release(e, true);
+    });
+    await this.netns.remove(key);
+  }
+
+  private cniConf(n: StoredNetwork): { type: string } & Record<string, unknown> {
+    const c = n.record.IPAM.Config[0];
+    return {
+      name: n.record.Id,
+      type: 'bridge',
+      bridge: n.bridge,
+      isGateway: false,
+      ipMasq: false,
+      hairpinMode: true,
+      ipam: {
+        type: 'host-local',
+        dataDir: this.instance.paths.cni,
+        ranges: [[{ subnet: c.Subnet, gateway: c.Gateway }]],
+        // Containers get a default route only so replies to published-port clients find the
+        // gateway; the fence drops anything they send beyond the host.
+        routes: [{ dst: '0.0.0.0/0' }],
+      },
+    };
+  }
+
+  async attach(key: string, netnsPath: string, networkRef: string, opts: AttachOptions): Promise<Attachment> {
+    return this.locked(async () => {
+      const n = this.find(networkRef === 'default' ? 'bridge' : networkRef);
+      const id = n.record.Id;
+      const existing = this.eps.get(`${key}@${id}`);
+      if (existing?.state === 'ready' && existing.attachment) return existing.attachment;
+      if (existing) await this.release(existing);
+
+      if (!n.bridge) {
+        // host and none: Docker lists an endpoint, but there is nothing to plug in.
+        return { networkId: id, networkName: n.record.Name, endpointId: endpointId(key, id), ipAddress: '', ipPrefixLen: 0, gateway: '', macAddress: '', aliases: opts.aliases ?? [], ports: [] };
+      }
+
+      const c = n.record.IPAM.Config[0];
+      const subnet = parseCidr(c.Subnet);
+      if (opts.ipv4Address) {
+        const ip = parseIp(opts.ipv4Address);
+        if (ip === undefined || !contains(subnet, ip) || ip === subnet.base || ip === parseIp(c.Gateway)) {
+          throw badRequest(`invalid IPv4 address ${opts.ipv4Address}: not an available host address of ${c.Subnet}`);
+        }
+        if (this.endpointsOn(id).some((e) => e.attachment?.ipAddress === opts.ipv4Address)) throw conflict(`Address already in use: ${opts.ipv4Address} on network ${n.record.Name}`);
+      }
+      const ports = opts.ports?.length ? await reservePorts(opts.name || key.slice(0, 12), opts.ports, await dnatPorts()) : [];
+
+      const taken = new Set([...this.eps.values()].filter((e) => e.key === key).map((e) => e.ifName));
+      let ifName = 'eth0';
+      for (let i = 0; taken.has(ifName); i++) ifName = `eth${i + 1}`;
+      const ep: Endpoint = {
+        key, networkId: id, netnsPath, ifName, state: 'adding', name: opts.name, aliases: opts.aliases ?? [], hostname: opts.hostname,
+        requestedIp: opts.ipv4Address, requestedPorts: opts.ports ?? [],
+      };
+      this.files.saveEndpoint(ep);
+      this.eps.set(`${key}@${id}`, ep);
+      try {
+        const res = await invokeCni('ADD', this.cniConf(n), { containerId: key, netns: netnsPath, ifName, extra: opts.ipv4Address ? { IP: opts.ipv4Address } : undefined });
+        const ipc = res?.ips?.[0];
+        if (!ipc) throw internal(`CNI bridge returned no address for ${key} on ${n.record.Name}`);
+        const [ip, len] = ipc.address.split('/');
+        const iface = ipc.interface !== undefined ? res!.interfaces?.[ipc.interface] : res!.interfaces?.find((x) => x.sandbox);
+        ep.attachment = {
+          networkId: id,
+          networkName: n.record.Name,
+          endpointId: endpointId(key, id),
+          ipAddress: ip,
+          ipPrefixLen: Number(len),
+          gateway: ipc.gateway ?? c.Gateway,
+          macAddress: iface?.mac ?? '',
+          aliases: ep.aliases,
+          ports,
+        };
+        ep.state = 'ready';
+        if (ports.length) await applyRules(this.ruleState());
+        this.files.saveEndpoint(ep);
+      } catch (e) {
+        await this.release(ep).catch(() => undefined);
+        throw e;
+      }
+      this.events.emit('network', 'connect', id, { container: key, name: n.record.Name, type: n.record.Driver });
+      return ep.attachment;
+    });
+  }
+
+  async detach(key: string, netnsPath: string, networkRef: string): Promise<void> {
+    await this.locked(async () => {
+      let n: StoredNetwork;
+      try {
+        n = this.find(networkRef === 'default' ? 'bridge' : networkRef);
+      } catch (e) {
+        if (e instanceof BosunError && e.kind === 'NotFound') return;
+        throw e;
+      }
+      const ep = this.eps.get(`${key}@${n.record.Id}`);
+      if (!ep) return;
+      await this.release({ ...ep, netnsPath: netnsPath || ep.netnsPath }, true);
+    });
+  }
+
+  /** CNI DEL (gives the IP lease back), record and rules removed. Callers hold the lock. */
+  private async release(ep: Endpoint, announce = false): Promise<void> {
+    const n = this.nets.get(ep.networkId);
+    if (n?.bridge) {
+      try {
+        await invokeCni('DEL', this.cniConf(n), { containerId: ep.key, netns: ep.netnsPath, ifName: ep.ifName });
+      } catch {
+        // The plugin could not finish (a namespace half gone): its lease must still go, or the
+        // address is lost until teardown. The veth dies with the namespace.
+        releaseLeases(join(this.instance.paths.cni, n.record.Id), ep.key, ep.ifName);
+      }
+    } else if (!n) {
+      rmSync(join(this.instance.paths.cni, ep.networkId), { recursive: true, force: true });
+    }
+    const hadPorts = Boolean(ep.attachment?.ports.length);
+    this.eps.delete(`${ep.key}@${ep.networkId}`);
+    this.files.deleteEndpoint(ep.key, ep.networkId);
+    if (hadPorts) await applyRules(this.ruleState());
+    if (announce && n) this.events.emit('network', 'disconnect', n.record.Id, { container: ep.key, name: n.record.Name, type: n.record.Driver });
+  }
+
+  async resolvConf(networkNames: string[]): Promise<{ nameservers: string[]; search: string[]; options: string[] }> {
+    const nets = networkNames.map((r) => { try { return this.find(r === 'default' ? 'bridge' : r); } catch { return undefined; } });
+    const user = nets.find((n) => n && this.isUserBridge(n));
+    if (user) return { nameservers: [user.record.IPAM.Config[0].Gateway], search: [], options: ['ndots:0'] };
+    // The host network shares the host's resolver; the default bridge gets none (Docker offers no
+    // names there and the host's servers lie beyond the fence).
+    if (nets.some((n) => n?.record.Driver === 'host')) return hostResolvConf();
+    return { nameservers: [], search: [], options: [] };
+  }
+}
+
+/**
+ * host-local keeps one file per leased address, named by the address, holding
+ * "<container id>\r\n<ifname>" (older versions: the id only).
+ */
+function releaseLeases(dir: string, key: string, ifName: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (parseIp(name) === undefined) continue;
+    const [owner, iface] = readFileSync(join(dir, name), 'utf8').split(/\r?\n/);
+    if (owner?.trim() === key && (!iface || iface.trim() === ifName)) rmSync(join(dir, name), { force: true });
+  }
+}
+
+/**
+ * Removes everything an instance put on the host, with or without a server: namespaces and their
+ * mounts, bridges and the veths on them, the fence routes, the iptables chains and the jumps into
+ * them, IPAM leases and endpoint records. Network definitions stay, as Docker keeps them.
+ */
+export async function teardownNetwork(instance: Instance): Promise<void> {
+  await new NetnsDir(instance.paths.netns).removeAll();
+  for (const br of await instanceBridges(instance.ifPrefix)) await deleteBridge(br);
+  await removeChains(instance.chainPrefix);
+  const files = new NetworkFiles(instance.paths.networks);
+  const supernet = parseCidr(instance.supernet);
+  const ours = new Set([instance.supernet]);
+  for (const n of files.networks()) for (const c of n.record.IPAM.Config) if (!within(parseCidr(c.Subnet), supernet)) ours.add(c.Subnet);
+  for (const r of await fenceRoutes()) if (ours.has(r)) await removeFenceRoute(r);
+  rmSync(instance.paths.cni, { recursive: true, force: true });
+  files.deleteAllEndpoints();
+}

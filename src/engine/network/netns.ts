@@ -1,0 +1,77 @@
+/**
+ * Persistent network namespaces, made the way `ip netns add` makes them under /run/netns but in
+ * the instance's own directory:
+ *
+ *   DIR/run/netns/          a bind mount of itself with shared propagation, so a namespace file
+ *                           mounted (or unmounted) later propagates into mount namespaces copied
+ *                           from the host meanwhile (runc's, conmon's) instead of pinning a stale
+ *                           copy there that keeps the namespace and its veth alive
+ *     <key>                 nsfs bind mount of one network namespace (loopback up)
+ *
+ * `unshare --net=FILE` creates the namespace and bind-mounts it onto FILE in one step; the
+ * command it then runs inside (`ip link set lo up`) brings loopback up without a second spawn.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { internal, invalid } from '../../errors/index.js';
+import { run, runOk } from './exec.js';
+
+/** Mount points from /proc/self/mountinfo, unescaped (the kernel writes spaces as \040). */
+export function mountPoints(): string[] {
+  const text = readFileSync('/proc/self/mountinfo', 'utf8');
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    const f = line.split(' ');
+    if (f.length > 4) out.push(f[4].replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))));
+  }
+  return out;
+}
+
+const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$/;
+
+export class NetnsDir {
+  constructor(readonly dir: string) {}
+
+  path(key: string): string {
+    if (!KEY.test(key)) throw invalid(`invalid network namespace key ${JSON.stringify(key)}`);
+    return join(this.dir, key);
+  }
+
+  async ensureShared(): Promise<void> {
+    mkdirSync(this.dir, { recursive: true, mode: 0o755 });
+    if (!mountPoints().includes(this.dir)) await runOk('mount', ['--bind', this.dir, this.dir]);
+    await runOk('mount', ['--make-shared', this.dir]);
+  }
+
+  async create(key: string): Promise<string> {
+    const file = this.path(key);
+    if (mountPoints().includes(file)) return file;
+    await this.ensureShared();
+    writeFileSync(file, '');
+    const r = await run('unshare', [`--net=${file}`, 'ip', 'link', 'set', 'lo', 'up']);
+    if (r.code !== 0) {
+      await this.remove(key);
+      throw internal(`creating network namespace ${key}: ${r.stderr.trim()}`);
+    }
+    return file;
+  }
+
+  async remove(key: string): Promise<void> {
+    const file = this.path(key);
+    // A file mounted twice (two racing creates) needs one unmount per layer.
+    for (let i = 0; i < 8 && mountPoints().includes(file); i++) await runOk('umount', [file]);
+    rmSync(file, { force: true });
+  }
+
+  /** Every namespace file and finally the directory's own bind mount (teardown). */
+  async removeAll(): Promise<void> {
+    if (existsSync(this.dir)) {
+      for (const name of readdirSync(this.dir)) {
+        const file = join(this.dir, name);
+        for (let i = 0; i < 8 && mountPoints().includes(file); i++) await runOk('umount', ['--lazy', file]);
+        rmSync(file, { force: true });
+      }
+    }
+    for (let i = 0; i < 8 && mountPoints().includes(this.dir); i++) await runOk('umount', ['--lazy', this.dir]);
+  }
+}

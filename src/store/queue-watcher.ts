@@ -1,0 +1,99 @@
+/**
+ * A Watcher fed by pushes from a store's write path. Buffering is bounded: a consumer that falls
+ * more than `maxBuffered` events behind is failed with Gone (as Kubernetes' watch cache terminates
+ * slow watchers) instead of letting the queue grow without limit; the client re-lists and
+ * re-watches.
+ */
+import { BosunError } from '../errors/index.js';
+import type { WatchEvent, Watcher } from './types.js';
+
+export class QueueWatcher implements Watcher {
+  private queue: WatchEvent[] = [];
+  private head = 0;
+  private waiting: { resolve: (r: IteratorResult<WatchEvent>) => void; reject: (e: unknown) => void } | null = null;
+  private error: unknown = null;
+  private closed = false;
+  private readonly onClose: () => void;
+
+  constructor(
+    private readonly maxBuffered: number,
+    onClose: () => void = () => {},
+  ) {
+    this.onClose = onClose;
+  }
+
+  get done(): boolean {
+    return this.closed || this.error !== null;
+  }
+
+  push(ev: WatchEvent): void {
+    if (this.done) return;
+    if (this.waiting) {
+      const w = this.waiting;
+      this.waiting = null;
+      w.resolve({ value: ev, done: false });
+      return;
+    }
+    if (this.queue.length - this.head >= this.maxBuffered) {
+      this.fail(new BosunError('Gone', `watcher fell more than ${this.maxBuffered} events behind`));
+      return;
+    }
+    this.queue.push(ev);
+  }
+
+  /** Ends the watch with an error; events already queued are dropped, as a Gone watch is re-listed anyway. */
+  fail(err: unknown): void {
+    if (this.done) return;
+    this.error = err;
+    this.queue = [];
+    this.head = 0;
+    this.onClose();
+    if (this.waiting) {
+      const w = this.waiting;
+      this.waiting = null;
+      w.reject(err);
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    const wasDone = this.done;
+    this.closed = true;
+    this.queue = [];
+    this.head = 0;
+    if (!wasDone) this.onClose();
+    if (this.waiting) {
+      const w = this.waiting;
+      this.waiting = null;
+      w.resolve({ value: undefined, done: true });
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<WatchEvent> {
+    return {
+      next: () => this.next(),
+      return: async () => {
+        this.close();
+        return { value: undefined, done: true };
+      },
+    };
+  }
+
+  private next(): Promise<IteratorResult<WatchEvent>> {
+    if (this.head < this.queue.length) {
+      const ev = this.queue[this.head++]!;
+      // Compact the array once the consumed head dominates, so a long-lived watcher doesn't leak.
+      if (this.head > 1024 && this.head * 2 > this.queue.length) {
+        this.queue = this.queue.slice(this.head);
+        this.head = 0;
+      }
+      return Promise.resolve({ value: ev, done: false });
+    }
+    if (this.error !== null) return Promise.reject(this.error);
+    if (this.closed) return Promise.resolve({ value: undefined, done: true });
+    if (this.waiting) return Promise.reject(new BosunError('Internal', 'concurrent next() on one watcher'));
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+    });
+  }
+}
