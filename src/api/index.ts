@@ -10,3 +10,19 @@ export {
   formatLabelSelector, formatLabels, parseFieldSelector, matchesFields, selectableFields, checkFieldSelector,
 } from './selectors.js';
 export type { LabelRequirement, LabelOperator, LabelSelectorObject, FieldRequirement } from './selectors.js';
+export { openapiV3, openapiV3Hash, openapiV3Index, openapiKey } from './openapi.js';
+export { unknownFields } from './unknown-fields.js';
+export { patchMetaFor, NO_PATCH_META } from './patch-meta.js';
+export type { PatchMeta, FieldPatchMeta } from './patch-meta.js';
+export { strategicMergePatch, deepEqual } from './strategic-merge-patch.js';
+export { jsonPatch } from './json-patch.js';
+export { mergePatch } from './merge-patch.js';
+export { decodeProtobuf } from './protobuf.js';
+export { defaultsFor, defaultPodSpec, defaultImagePullPolicy } from './defaults.js';
+export { validatorFor, cronErrors, isQuantity } from './validation.js';
+export { FieldErrors, formatCauses, formatValue } from './field-errors.js';
+export {
+  dns1123LabelErrors, dns1123SubdomainErrors, dns1035LabelErrors, qualifiedNameErrors, labelValueErrors, configKeyErrors,
+} from './name-rules.js';
+export { tableLayout } from './tables.js';
+export type { TableLayout } from './tables.js';

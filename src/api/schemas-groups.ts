@@ -191,9 +191,11 @@ definePackage('io.k8s.api.networking.v1', {
   IngressTLS: { d: 'IngressTLS describes the transport layer security associated with an ingress.', f: {
     hosts: [1, '[]string', 'hosts is a list of hosts included in the TLS certificate.', 'list=atomic'],
     secretName: [2, 'string', 'secretName is the name of the secret used to terminate TLS traffic on port 443.'] } },
-  IngressRule: { d: 'IngressRule represents the rules mapping the paths under a specified host to the related backend services.', f: {
-    host: [1, 'string', 'host is the fully qualified domain name of a network host, as defined by RFC 3986.'],
-    http: [2, 'HTTPIngressRuleValue', 'http is a list of http selectors pointing to backends.'] } },
+  IngressRule: { d: 'IngressRule represents the rules mapping the paths under a specified host to the related backend services.',
+    inline: [[2, 'IngressRuleValue']], f: {
+      host: [1, 'string', 'host is the fully qualified domain name of a network host, as defined by RFC 3986.'] } },
+  IngressRuleValue: { d: 'IngressRuleValue represents a rule to apply against incoming requests.', f: {
+    http: [1, 'HTTPIngressRuleValue', 'http is a list of http selectors pointing to backends.'] } },
   HTTPIngressRuleValue: { d: 'HTTPIngressRuleValue is a list of http selectors pointing to backends.', f: {
     paths: [1, '[]HTTPIngressPath', 'paths is a collection of paths that map requests to backends.', 'req list=atomic'] } },
   HTTPIngressPath: { d: 'HTTPIngressPath associates a path with a backend. Incoming urls matching the path are forwarded to the backend.', f: {

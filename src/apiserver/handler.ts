@@ -11,19 +11,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BosunError, toBosunError } from '../errors/index.js';
 import type { KObject, ResourceInfo } from '../api/types.js';
-import { formatLabelSelector } from '../api/selectors.js';
+import { formatLabelSelector, jsonPatch, mergePatch } from '../api/index.js';
 import type { Authenticator } from './auth.js';
 import type { Catalog } from './catalog.js';
 import { aggregated, aggregatedContentType, aggregatedProfile, apiGroupDoc, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import type { NamespaceLifecycle } from './namespaces.js';
-import type { OpenApiDocs } from './openapi.js';
+import type { OpenApiCache } from './openapi.js';
 import type { DeleteOptions, FieldValidation, ListQuery, ObjectList, Registry, WriteOptions } from './registry.js';
 import { decodeBody, mediaType, patchType, readBody, type ProtobufDecoder } from './request-body.js';
 import { statusFor, successStatus } from './status.js';
 import { parseIncludeObject, partialMetadata, rendering, toTable } from './table.js';
 import { serveWatch, type WatchEventType } from './watch.js';
-import { applyJsonPatch } from './patch/json-patch.js';
-import { applyMergePatch } from './patch/merge-patch.js';
 
 export const KUBE_VERSION = { major: '1', minor: '33', gitVersion: 'v1.33.1' };
 
@@ -32,7 +30,7 @@ export interface HandlerDeps {
   registry: Registry;
   auth: Authenticator;
   namespaces: NamespaceLifecycle;
-  openapi: OpenApiDocs;
+  openapi: OpenApiCache;
   protobuf?: ProtobufDecoder;
   serverAddress: () => string;
 }
@@ -143,10 +141,10 @@ export class ApiHandler {
         if ((req.headers.accept ?? '').includes('protobuf')) return send(res, 200, '', 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
         return send(res, 200, { swagger: '2.0', info: { title: 'Kubernetes', version: KUBE_VERSION.gitVersion }, paths: {}, definitions: {} });
       case '/openapi/v3':
-        return send(res, 200, this.d.openapi.index);
+        return send(res, 200, this.d.openapi.index());
     }
     if (path.startsWith('/openapi/v3/')) {
-      const doc = this.d.openapi.docs.get(path.slice('/openapi/v3/'.length));
+      const doc = this.d.openapi.doc(path.slice('/openapi/v3/'.length));
       if (!doc) throw new BosunError('NotFound', 'the server could not find the requested resource');
       const immutable = q.get('hash') === doc.hash;
       return send(res, 200, doc.json, 'application/json', { 'Cache-Control': immutable ? 'public, immutable' : 'no-cache, private', Etag: `"${doc.hash}"` });
@@ -390,7 +388,7 @@ export class ApiHandler {
       if (method === 'PUT') next = value as KObject;
       else {
         const type = patchType(media);
-        next = (type === 'json' ? applyJsonPatch(scale, value) : applyMergePatch(scale, value)) as KObject;
+        next = (type === 'json' ? jsonPatch(scale, value) : mergePatch(scale, value)) as KObject;
       }
       const replicas = (next?.spec as { replicas?: unknown } | undefined)?.replicas;
       if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {

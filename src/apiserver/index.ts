@@ -16,11 +16,12 @@ import { stringify as toYaml } from 'yaml';
 import type { Instance } from '../server/instance.js';
 import type { Store } from '../store/types.js';
 import { catalog as apiCatalog } from '../api/index.js';
+import { decodeProtobuf } from '../api/protobuf.js';
 import { Authenticator } from './auth.js';
 import { Catalog } from './catalog.js';
-import { ApiHandler, KUBE_VERSION } from './handler.js';
+import { ApiHandler } from './handler.js';
 import { NamespaceLifecycle } from './namespaces.js';
-import { buildOpenApi, minimalSchemas } from './openapi.js';
+import { OpenApiCache } from './openapi.js';
 import { ensurePki, type Pki } from './pki.js';
 import { Registry } from './registry.js';
 
@@ -94,11 +95,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const pki = ensurePki(instance.paths.pki);
   const catalog = new Catalog(apiCatalog);
   const registry = new Registry(store, catalog, instance.serviceCidr);
-  const openapi = buildOpenApi(catalog, { schemas: () => minimalSchemas(catalog), patchMetadata: false }, KUBE_VERSION.gitVersion);
+  const openapi = new OpenApiCache();
   let port = opts.port;
   const namespaces = new NamespaceLifecycle(registry, registry.ips.apiServiceIp, () => port);
   const handler = new ApiHandler({
-    catalog, registry, namespaces, openapi, auth: new Authenticator(pki.adminToken),
+    catalog, registry, namespaces, openapi, auth: new Authenticator(pki.adminToken), protobuf: decodeProtobuf,
     serverAddress: () => `127.0.0.1:${port}`,
   });
   const server = createServer({ key: pki.serverKey, cert: pki.serverCert, ca: pki.ca, requestCert: true, rejectUnauthorized: false }, (req, res) => {

@@ -15,12 +15,7 @@ import type { KV, Store } from '../store/types.js';
 import type { Catalog } from './catalog.js';
 import { collectionPrefix, objectKey } from './keys.js';
 import { errNotFound, qualifiedResource } from './status.js';
-import { deepEqual } from './patch/deep-equal.js';
-import { applyJsonPatch } from './patch/json-patch.js';
-import { applyMergePatch } from './patch/merge-patch.js';
-import { applyStrategicMergePatch } from './patch/strategic-merge-patch.js';
-import { builtinPatchMeta } from './patch/patch-meta.js';
-import { unknownFields } from './field-validation.js';
+import { deepEqual, jsonPatch, mergePatch, patchMetaFor, strategicMergePatch, unknownFields } from '../api/index.js';
 import { ServiceIpAllocator } from './service-ips.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -104,6 +99,17 @@ function foldSecret(obj: KObject): void {
   }
   delete sec.stringData;
   sec.type ??= 'Opaque';
+}
+
+/** Deletes the field at a path as unknownFields reports it ("spec.containers[0].foo"). */
+function dropPath(obj: KObject, path: string): void {
+  const parts = path.match(/[^.[\]]+/g) ?? [];
+  let cur: any = obj;
+  for (const p of parts.slice(0, -1)) {
+    cur = Array.isArray(cur) ? cur[Number(p)] : cur?.[p];
+    if (cur === null || typeof cur !== 'object') return;
+  }
+  if (parts.length && !Array.isArray(cur)) delete cur[parts[parts.length - 1]];
 }
 
 const specOf = (o: KObject): Record<string, unknown> => {
@@ -201,14 +207,18 @@ export class Registry {
     }
   }
 
+  /**
+   * Unknown fields: Strict refuses them; otherwise they are dropped, as decoding into the typed
+   * struct drops them on the real server (Warn also reports each in a Warning header).
+   */
   private checkFields(info: ResourceInfo, obj: KObject, opts: WriteOptions): void {
-    if (opts.fieldValidation === 'Ignore') return;
-    const unknown = unknownFields(info, obj);
+    const unknown = unknownFields(obj, info.schemaName);
     if (!unknown.length) return;
     if (opts.fieldValidation === 'Strict') {
       throw new BosunError('BadRequest', `${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
     }
-    for (const f of unknown) opts.warnings.push(`unknown field "${f}"`);
+    if (opts.fieldValidation === 'Warn') for (const f of unknown) opts.warnings.push(`unknown field "${f}"`);
+    for (const f of unknown) dropPath(obj, f);
   }
 
   private validate(info: ResourceInfo, obj: KObject, old?: KObject): void {
@@ -480,9 +490,12 @@ export class Registry {
     return this.write(info, ns, name, opts, subresource, (cur) => {
       let out: unknown;
       switch (type) {
-        case 'json': out = applyJsonPatch(cur, patch); break;
-        case 'merge': out = applyMergePatch(cur, patch); break;
-        case 'strategic': case 'apply': out = applyStrategicMergePatch(cur, patch, info.kind, builtinPatchMeta); break;
+        case 'json': out = jsonPatch(cur, patch); break;
+        case 'merge': out = mergePatch(cur, patch); break;
+        case 'strategic': case 'apply':
+          if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) throw new BosunError('BadRequest', 'strategic merge patch must be a JSON object');
+          out = strategicMergePatch(cur as Record<string, unknown>, patch as Record<string, unknown>, patchMetaFor(info.schemaName));
+          break;
       }
       const obj = out as KObject;
       if (type !== 'json') {

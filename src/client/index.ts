@@ -177,12 +177,12 @@ export class KubeClient {
     return this.request<KList<T>>('GET', this.path(ref, o.namespace) + q);
   }
 
-  create<T extends KObject = KObject>(ref: ResourceRef, obj: T, o: WriteOptions & { namespace?: string } = {}): Promise<T> {
+  create<T extends KObject = KObject>(ref: ResourceRef, obj: KObject, o: WriteOptions & { namespace?: string } = {}): Promise<T> {
     const ns = o.namespace ?? obj.metadata?.namespace ?? this.config.namespace;
     return this.request<T>('POST', this.path(ref, ns) + this.writeQuery(o), obj);
   }
 
-  update<T extends KObject = KObject>(ref: ResourceRef, obj: T, o: WriteOptions & { subresource?: 'status' } = {}): Promise<T> {
+  update<T extends KObject = KObject>(ref: ResourceRef, obj: KObject, o: WriteOptions & { subresource?: 'status' } = {}): Promise<T> {
     const ns = obj.metadata?.namespace ?? this.config.namespace;
     return this.request<T>('PUT', this.path(ref, ns, obj.metadata?.name, o.subresource) + this.writeQuery(o), obj);
   }

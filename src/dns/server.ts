@@ -102,6 +102,8 @@ function bindTcp(host: string, port: number, resolve: DnsResolver): Promise<Serv
     srv.once('error', fail);
     srv.listen({ host, port, exclusive: true }, () => {
       srv.off('error', fail);
+      // Accept failures (EMFILE) must not take the server down; the next connection may succeed.
+      srv.on('error', () => undefined);
       ok(srv);
     });
   });

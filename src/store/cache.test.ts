@@ -81,6 +81,27 @@ describe('WatchCache', () => {
     }
   });
 
+  it('a quiet watch reports progress past changes elsewhere (what bookmarks carry)', async () => {
+    const cache = await WatchCache.start(new SqliteStore(join(dir, 'progress.db')), { historyLimit: 20 });
+    try {
+      const quiet = cache.watch('/registry/namespaces/', await cache.revision());
+      let last = 0;
+      for (let i = 0; i < 100; i++) last = (await cache.create(`/registry/pods/default/p${i}`, { i })).modRevision;
+      assert.equal(await cache.revision(), last);
+      assert.equal(quiet.progress!(), last);
+      // The history window (20 changes) has long moved past where the quiet watch started, but
+      // a client resuming from its progress is not Gone.
+      const resumed = cache.watch('/registry/namespaces/', quiet.progress!());
+      const ns = await cache.create('/registry/namespaces/n', { v: 1 });
+      const [ev] = await take(resumed, 1);
+      assert.equal(ev!.modRevision, ns.modRevision);
+      resumed.close();
+      quiet.close();
+    } finally {
+      await cache.close();
+    }
+  });
+
   it('a watcher that falls too far behind gets Gone instead of unbounded buffering', async () => {
     const cache = await WatchCache.start(new MemoryStore(), { watcherBuffer: 10 });
     try {
@@ -111,6 +132,25 @@ describe('WatchCache', () => {
       assert.equal((await cache.get('/registry/pods/b')).modRevision, kv.modRevision);
       assert.equal(backend.watches.length, 2);
       assert.equal(await cache.count('/registry/pods/'), 2);
+    } finally {
+      await cache.close();
+    }
+  });
+
+  it('absorbs a burst of writes larger than a watcher buffer without re-listing', async () => {
+    const cache = await WatchCache.start(new SqliteStore(join(dir, 'burst.db'), { watcherBuffer: 2000 }), { watcherBuffer: 2000 });
+    try {
+      const w = cache.watch('/registry/leases/', await cache.revision());
+      const n = 5000;
+      const received = (async () => {
+        let got = 0;
+        for await (const _ of w) if (++got === n) break;
+        return got;
+      })();
+      // All queued in one tick: the backend must not hand them to the cache in one batch.
+      await Promise.all(Array.from({ length: n }, (_, i) => cache.create(`/registry/leases/burst/l${i}`, { i })));
+      assert.equal(await received, n);
+      assert.equal(await cache.count('/registry/leases/burst/'), n);
     } finally {
       await cache.close();
     }

@@ -10,7 +10,10 @@ import { BosunError } from '../errors/index.js';
 const ENVELOPE_PREFIX = Buffer.from('k8s:enc:');
 
 export function encode(value: unknown): Buffer {
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  if (value instanceof Uint8Array) {
+    if (!isEnvelope(value)) throw new BosunError('BadRequest', 'byte values must be k8s:enc: envelopes; store JSON values otherwise');
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  }
   const text = JSON.stringify(value);
   if (text === undefined) throw new BosunError('BadRequest', 'store values must be JSON-serialisable');
   return Buffer.from(text, 'utf8');

@@ -275,6 +275,10 @@ export class MappedWatcher implements Watcher {
   close(): void {
     this.inner.close();
   }
+
+  progress(): number {
+    return this.inner.progress?.() ?? 0;
+  }
 }
 
 function isSecret(key: string): boolean {

@@ -174,13 +174,19 @@ export class EtcdStore implements Store {
 
   watch(prefix: string, fromRevision: number): Watcher {
     let stream: { destroy(): void } | undefined;
-    const w = new QueueWatcher(this.watcherBuffer, () => {
-      this.watchers.delete(w);
-      if (stream) {
-        stream.destroy();
-        this.streams.delete(stream);
-      }
-    });
+    // Highest header revision etcd sent on this stream: it has sent every event up to it.
+    const seen = { revision: 0 };
+    const w = new QueueWatcher(
+      this.watcherBuffer,
+      () => {
+        this.watchers.delete(w);
+        if (stream) {
+          stream.destroy();
+          this.streams.delete(stream);
+        }
+      },
+      () => seen.revision,
+    );
     if (this.closed) {
       w.fail(new BosunError('Unavailable', 'store is closed'));
       return w;
@@ -195,7 +201,8 @@ export class EtcdStore implements Store {
         from = l.revision;
       }
       if (w.done) return;
-      stream = this.openWatch(prefix, from, w);
+      seen.revision = from;
+      stream = this.openWatch(prefix, from, w, seen);
       this.streams.add(stream);
     };
     start().catch((err) => w.fail(err));
@@ -304,10 +311,12 @@ export class EtcdStore implements Store {
   }
 
   /** One streaming /v3/watch request for one watcher; responses arrive as newline-separated JSON. */
-  private openWatch(prefix: string, fromRevision: number, w: QueueWatcher): { destroy(): void } {
+  private openWatch(prefix: string, fromRevision: number, w: QueueWatcher, seen: { revision: number }): { destroy(): void } {
     const payload = Buffer.from(
       JSON.stringify({
-        create_request: { ...range(prefix), start_revision: String(fromRevision + 1), prev_kv: true },
+        // progress_notify: etcd then sends an empty message with its revision every few minutes
+        // of silence, which keeps progress() fresh for a quiet prefix.
+        create_request: { ...range(prefix), start_revision: String(fromRevision + 1), prev_kv: true, progress_notify: true },
       }),
     );
     const req = request(new URL('/v3/watch', this.base), {
@@ -323,7 +332,7 @@ export class EtcdStore implements Store {
         while ((nl = buf.indexOf('\n')) >= 0) {
           const line = buf.slice(0, nl).trim();
           buf = buf.slice(nl + 1);
-          if (line) this.onWatchMessage(line, w, fromRevision);
+          if (line) this.onWatchMessage(line, w, fromRevision, seen);
         }
       });
       res.on('end', () => w.fail(new BosunError('Unavailable', 'etcd ended the watch stream')));
@@ -334,7 +343,7 @@ export class EtcdStore implements Store {
     return req;
   }
 
-  private onWatchMessage(line: string, w: QueueWatcher, fromRevision: number): void {
+  private onWatchMessage(line: string, w: QueueWatcher, fromRevision: number, seen: { revision: number }): void {
     let msg: { result?: WatchResult; error?: { message?: string } };
     try {
       msg = JSON.parse(line);
@@ -357,7 +366,16 @@ export class EtcdStore implements Store {
       }
       return;
     }
-    for (const e of r.events ?? []) w.push(toEvent(e));
+    const events = r.events ?? [];
+    for (const e of events) {
+      const ev = toEvent(e);
+      seen.revision = Math.max(seen.revision, ev.modRevision);
+      w.push(ev);
+    }
+    // A message's header revision promises nothing while etcd is still replaying history (the
+    // replay can span messages); only an event-less progress notification, which etcd sends to
+    // caught-up watchers only, says everything up to its revision was sent.
+    if (!events.length && !r.created) seen.revision = Math.max(seen.revision, num(r.header?.revision));
   }
 }
 

@@ -153,7 +153,11 @@ export class MvccIndex {
   }
 
   watch(prefix: string, fromRevision: number): Watcher {
-    const sub: Sub = { prefix, after: fromRevision, watcher: new QueueWatcher(this.opts.watcherBuffer, () => this.subs.delete(sub)) };
+    const sub: Sub = {
+      prefix,
+      after: fromRevision,
+      watcher: new QueueWatcher(this.opts.watcherBuffer, () => this.subs.delete(sub), () => Math.max(this.revision, fromRevision)),
+    };
     if (fromRevision > 0 && fromRevision < this.compacted) {
       sub.watcher.fail(gone(fromRevision, this.compacted));
       return sub.watcher;

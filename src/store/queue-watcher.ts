@@ -14,12 +14,24 @@ export class QueueWatcher implements Watcher {
   private error: unknown = null;
   private closed = false;
   private readonly onClose: () => void;
+  private readonly storeRevision: () => number;
 
+  /**
+   * @param storeRevision the revision the feeding store has pushed everything up to, for progress()
+   */
+  constructor(maxBuffered: number, onClose?: () => void, storeRevision?: () => number);
   constructor(
     private readonly maxBuffered: number,
     onClose: () => void = () => {},
+    storeRevision: () => number = () => 0,
   ) {
     this.onClose = onClose;
+    this.storeRevision = storeRevision;
+  }
+
+  progress(): number {
+    if (this.done || this.head < this.queue.length) return 0;
+    return this.storeRevision();
   }
 
   get done(): boolean {

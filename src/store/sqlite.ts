@@ -77,6 +77,9 @@ interface LogRow {
 
 const TYPES = ['ADDED', 'MODIFIED', 'DELETED'] as const;
 
+/** Writes per transaction at most; well under any watcher buffer. */
+const MAX_BATCH = 1000;
+
 interface Sub {
   prefix: string;
   /** Changes at or below this revision are not for this watcher (it asked to start in the future). */
@@ -90,7 +93,6 @@ export class SqliteStore implements Store {
   private compacted: number;
   private queue: Pending[] = [];
   private flushScheduled = false;
-  private flushing: Promise<void> = Promise.resolve();
   private readonly subs = new Set<Sub>();
   private closed = false;
   private readonly historyLimit: number;
@@ -108,7 +110,6 @@ export class SqliteStore implements Store {
         CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB NOT NULL, create_rev INTEGER NOT NULL, mod_rev INTEGER NOT NULL) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS log (rev INTEGER PRIMARY KEY, key TEXT NOT NULL, type INTEGER NOT NULL, value BLOB,
           create_rev INTEGER NOT NULL, prev_value BLOB, prev_mod_rev INTEGER, prev_create_rev INTEGER);
-        CREATE INDEX IF NOT EXISTS log_key_rev ON log (key, rev);
         CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
         INSERT OR IGNORE INTO meta VALUES ('revision', 0), ('compacted', 0);
       `);
@@ -142,15 +143,15 @@ export class SqliteStore implements Store {
     };
   }
 
-  create(key: string, value: unknown): Promise<KV> {
+  async create(key: string, value: unknown): Promise<KV> {
     return this.enqueue({ kind: 'create', key, bytes: encode(value) });
   }
 
-  update(key: string, value: unknown, expectedRevision?: number): Promise<KV> {
+  async update(key: string, value: unknown, expectedRevision?: number): Promise<KV> {
     return this.enqueue({ kind: 'update', key, bytes: encode(value), expected: expectedRevision });
   }
 
-  delete(key: string, expectedRevision?: number): Promise<KV> {
+  async delete(key: string, expectedRevision?: number): Promise<KV> {
     return this.enqueue({ kind: 'delete', key, expected: expectedRevision });
   }
 
@@ -203,7 +204,11 @@ export class SqliteStore implements Store {
 
   watch(prefix: string, fromRevision: number): Watcher {
     this.check();
-    const sub: Sub = { prefix, after: fromRevision, watcher: new QueueWatcher(this.watcherBuffer, () => this.subs.delete(sub)) };
+    const sub: Sub = {
+      prefix,
+      after: fromRevision,
+      watcher: new QueueWatcher(this.watcherBuffer, () => this.subs.delete(sub), () => Math.max(this.rev, fromRevision)),
+    };
     if (fromRevision > 0 && fromRevision < this.compacted) {
       sub.watcher.fail(gone(fromRevision, this.compacted));
       return sub.watcher;
@@ -250,8 +255,7 @@ export class SqliteStore implements Store {
     if (this.closed) return;
     this.closed = true;
     // Writes already queued still commit: their callers are waiting for an answer.
-    this.flush();
-    await this.flushing;
+    while (this.queue.length) this.flush();
     for (const s of [...this.subs]) s.watcher.close();
     this.db.close();
   }
@@ -275,9 +279,14 @@ export class SqliteStore implements Store {
 
   private flush(): void {
     this.flushScheduled = false;
-    const batch = this.queue;
-    if (!batch.length) return;
-    this.queue = [];
+    if (!this.queue.length) return;
+    // Bounded batches: between two, the event loop lets in-process watchers (the watch cache)
+    // drain what the last batch pushed, so a burst can't overrun their buffers.
+    const batch = this.queue.splice(0, MAX_BATCH);
+    if (this.queue.length && !this.closed) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
     const results: ({ ok: true; kv: KV; event: WatchEvent } | { ok: false; err: unknown })[] = [];
     const startRev = this.rev;
     try {

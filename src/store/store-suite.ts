@@ -227,6 +227,32 @@ export function storeSuite(name: string, makeTarget: () => Promise<SuiteTarget>,
       }
     });
 
+    it('progress reports a revision a watch may resume from once its queue is drained', async () => {
+      const p = fresh();
+      const start = await store.revision();
+      const w = store.watch(p, start);
+      try {
+        const kv = await store.create(`${p}a`, { v: 1 });
+        const [ev] = await take(w, 1);
+        assert.equal(ev!.modRevision, kv.modRevision);
+        if (w.progress) {
+          const rev = w.progress();
+          assert.ok(rev === 0 || rev >= kv.modRevision, `progress ${rev} is behind the delivered ${kv.modRevision}`);
+          // Resuming from it loses nothing that comes after.
+          const resumed = store.watch(p, rev || kv.modRevision);
+          try {
+            const next = await store.create(`${p}b`, { v: 2 });
+            const [ev2] = await take(resumed, 1);
+            assert.equal(ev2!.modRevision, next.modRevision);
+          } finally {
+            resumed.close();
+          }
+        }
+      } finally {
+        w.close();
+      }
+    });
+
     it('many watchers each see every event exactly once, in order', async () => {
       const p = fresh();
       const rev = await store.revision();

@@ -65,6 +65,14 @@ export interface Watcher {
    */
   [Symbol.asyncIterator](): AsyncIterator<WatchEvent>;
   close(): void;
+  /**
+   * When every event produced so far has been handed out: a store revision this watch has
+   * delivered everything up to (it can be ahead of the last event when other keys changed);
+   * 0 while events are still queued. This is what a Kubernetes BOOKMARK should carry, as the
+   * watch cache's bookmarks do, so a client resuming from it after a quiet spell isn't sent Gone.
+   * Ask between events (after the last one handed out was sent on), not while one is in hand.
+   */
+  progress?(): number;
 }
 
 export interface Store {

@@ -91,6 +91,8 @@ class Staging {
   private readonly files = new Map<string, string>();
   private readonly links = new Map<string, string>();
   private readonly blobs = new Map<string, { digest: string; size: number; gzip: boolean }>();
+  /** Digests this load put into the store; whatever the index does not name afterwards goes. */
+  readonly linked = new Set<string>();
   private n = 0;
 
   constructor(readonly dir: string, private readonly store: OciImageStore) {}
@@ -159,7 +161,10 @@ class Staging {
     }
     const digest = 'sha256:' + hash.digest('hex');
     if (expected && digest !== expected) throw badRequest(`invalid image archive: ${rel} has digest ${digest}, expected ${expected}`);
-    if (!this.store.layout.hasBlob(digest)) fs.linkSync(p, this.store.layout.blobPath(digest));
+    if (!this.store.layout.hasBlob(digest)) {
+      fs.linkSync(p, this.store.layout.blobPath(digest));
+      this.linked.add(digest);
+    }
     const info = { digest, size, gzip: head !== undefined && head[0] === 0x1f && head[1] === 0x8b };
     this.blobs.set(p, info);
     return info;
@@ -283,13 +288,15 @@ async function loadOciLayout(stage: Staging, store: OciImageStore): Promise<Load
 export async function loadArchive(store: OciImageStore, tar: Readable): Promise<Loaded[]> {
   const dir = store.layout.ingestPath();
   fs.mkdirSync(dir);
+  const stage = new Staging(dir, store);
   try {
-    const stage = new Staging(dir, store);
     await stage.fill(tar);
     if (stage.has('manifest.json')) return await loadDockerArchive(stage, store);
     if (stage.has('index.json')) return await loadOciLayout(stage, store);
     throw badRequest('invalid image archive: neither manifest.json nor index.json found');
   } finally {
+    // Image indexes, and everything of an image that failed to load, are not kept.
+    await store.discardUnreferenced(stage.linked);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

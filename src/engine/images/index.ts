@@ -5,11 +5,10 @@
  */
 import type { Instance } from '../../server/instance.js';
 import type { EngineEvents } from '../events.js';
-import type { ImageStore } from './types.js';
-import { OciImageStore, type ImageContent } from './oci-store.js';
+import { OciImageStore } from './oci-store.js';
 
-export type { ImageStore, Image, ImageRuntimeConfig, HistoryEntry, Mount, ImportOptions } from './types.js';
-export { OciImageStore, type ImageContent, type ManifestJson, type ConfigJson } from './oci-store.js';
+export type { ImageStore, ImageContent, Image, ImageRuntimeConfig, HistoryEntry, Mount, ImportOptions } from './types.js';
+export { OciImageStore, type ManifestJson, type ConfigJson } from './oci-store.js';
 export { MEDIA, hostArchitecture } from './media.js';
 export {
   parseReference, parseNormalized, parseTagReference, familiarString, familiarName, canonicalString, fullName,
@@ -18,8 +17,12 @@ export {
 export { readTar, writeTar, maybeGunzip, headerBlocks, type TarHeader, type TarEntry, type TarInput } from './tar.js';
 export { applyChanges } from './changes.js';
 
-/** Opens the instance's image store and makes sure `busybox:latest` exists (built locally if not). */
-export async function createImageStore(instance: Instance, events: EngineEvents): Promise<ImageStore & ImageContent & OciImageStore> {
+/**
+ * Opens the instance's image store (an ImageStore and ImageContent; OciImageStore adds
+ * `rootfsMounts`, `addRepoDigest`, `layersSize`) and makes sure
+ * `busybox:latest` exists (built locally if not).
+ */
+export async function createImageStore(instance: Instance, events: EngineEvents): Promise<OciImageStore> {
   const store = OciImageStore.open(instance.paths.images, instance.paths.snapshots, events);
   await store.ensureBusybox();
   return store;

@@ -156,6 +156,10 @@ export class OciLayout {
     return { digest, size };
   }
 
+  listBlobs(): string[] {
+    return fs.readdirSync(join(this.root, 'blobs', 'sha256')).filter((n) => /^[a-f0-9]{64}$/.test(n)).map((n) => `sha256:${n}`);
+  }
+
   deleteBlob(digest: string): void {
     fs.rmSync(this.blobPath(digest), { force: true });
   }

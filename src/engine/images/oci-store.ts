@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
 import { badRequest, conflict, notFound, BosunError } from '../../errors/index.js';
 import type { EngineEvents } from '../events.js';
-import type { HistoryEntry, Image, ImageRuntimeConfig, ImageStore, ImportOptions, Mount } from './types.js';
+import type { HistoryEntry, Image, ImageContent, ImageRuntimeConfig, ImageStore, ImportOptions, Mount } from './types.js';
 import {
   ANNOTATION_IMAGE_NAME, ANNOTATION_REF_NAME, OciLayout, type Descriptor,
 } from './layout.js';
@@ -20,7 +20,8 @@ import { OverlaySnapshots, chainIds } from './snapshots.js';
 import {
   FULL_ID_RE, canonicalString, familiarString, fullName, parseNormalized, parseTagReference, type Reference,
 } from './reference.js';
-import { maybeGunzip, readTar } from './tar.js';
+import { maybeGunzip, readTar, writeTar } from './tar.js';
+import { diffEntries } from './diff.js';
 import { unpackLayer } from './unpack.js';
 import { applyChanges } from './changes.js';
 import { busyboxLayer, busyboxVersion, BUSYBOX_CREATED, BUSYBOX_PATH } from './busybox.js';
@@ -31,7 +32,6 @@ const MANIFEST_TYPES: string[] = [MEDIA.ociManifest, MEDIA.dockerManifest];
 const LAYER_TYPES: string[] = [
   MEDIA.ociLayer, MEDIA.ociLayerGzip, MEDIA.dockerLayer, MEDIA.dockerLayerGzip,
   'application/vnd.oci.image.layer.nondistributable.v1.tar', 'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip',
-  'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
 ];
 
 export interface ManifestJson {
@@ -40,6 +40,19 @@ export interface ManifestJson {
   config: Descriptor;
   layers: Descriptor[];
   annotations?: Record<string, string>;
+}
+
+export interface CommitOptions {
+  /** Reference to tag the new image with. */
+  ref?: string;
+  /** Dockerfile-style changes applied over `config`. */
+  changes?: string[];
+  message?: string;
+  author?: string;
+  /** The runtime config to start from (the container's); the parent image's when absent. */
+  config?: ImageRuntimeConfig;
+  /** History `created_by`, e.g. the container's command. */
+  createdBy?: string;
 }
 
 export interface ConfigJson {
@@ -54,29 +67,16 @@ export interface ConfigJson {
   history?: HistoryEntry[];
 }
 
-/** The additions the registry and pull/push need: blobs by digest and manifests by reference. */
-export interface ImageContent {
-  hasBlob(digest: string): boolean;
-  blobSize(digest: string): number;
-  readBlob(digest: string): Readable;
-  /** Streams a blob in; BadRequest when `expected` is given and does not match. */
-  writeBlob(source: AsyncIterable<Buffer | Uint8Array>, expected?: string): Promise<{ digest: string; size: number }>;
-  /**
-   * Stores a manifest whose config and layers are already blobs, unpacks its layers, and names it
-   * with `refs` (tags such as "localhost:5000/app:v1" and/or digest references "repo@sha256:…").
-   */
-  putManifest(manifest: Buffer, mediaType: string, refs: string[]): Promise<Image>;
-  /** The stored manifest of the image `ref` resolves to (for push). */
-  getManifest(ref: string): Promise<{ digest: string; mediaType: string; bytes: Buffer }>;
-}
-
 function shortId(id: string): string {
   return id.replace(/^sha256:/, '').slice(0, 12);
 }
 
 interface Group {
   configDigest: string;
+  /** The first manifest naming this config (the one reported and saved). */
   manifest: Descriptor;
+  /** Every distinct manifest naming it (pulled and loaded copies may differ in compression). */
+  manifests: string[];
   names: Reference[];
 }
 
@@ -94,7 +94,31 @@ export class OciImageStore implements ImageStore, ImageContent {
   ) {}
 
   static open(imagesDir: string, snapshotsDir: string, events: EngineEvents): OciImageStore {
-    return new OciImageStore(OciLayout.open(imagesDir), new OverlaySnapshots(snapshotsDir), events);
+    const store = new OciImageStore(OciLayout.open(imagesDir), new OverlaySnapshots(snapshotsDir), events);
+    store.collectOrphans();
+    return store;
+  }
+
+  /**
+   * Blobs and layers no index entry reaches: left by a crash between writing content and naming
+   * it (import, load and pull write blobs before the index). Only safe before anything else runs.
+   */
+  private collectOrphans(): void {
+    const blobs = new Set<string>();
+    const chains = new Set<string>();
+    for (const d of this.layout.entries()) {
+      blobs.add(d.digest);
+      try {
+        const m = this.manifest(d.digest);
+        blobs.add(m.config.digest);
+        for (const l of m.layers) blobs.add(l.digest);
+        for (const c of chainIds(this.config(m.config.digest).rootfs.diff_ids)) chains.add(c);
+      } catch {
+        // A broken entry keeps what it names; nothing else to follow.
+      }
+    }
+    for (const digest of this.layout.listBlobs()) if (!blobs.has(digest)) this.layout.deleteBlob(digest);
+    for (const c of this.snapshots.listLayers()) if (!chains.has(c)) this.snapshots.removeLayer(c);
   }
 
   private withLock<T>(fn: () => Promise<T> | T): Promise<T> {
@@ -133,7 +157,8 @@ export class OciImageStore implements ImageStore, ImageContent {
         continue; // a descriptor whose manifest is gone cannot be an image
       }
       let g = out.get(configDigest);
-      if (!g) { g = { configDigest, manifest: d, names: [] }; out.set(configDigest, g); }
+      if (!g) { g = { configDigest, manifest: d, manifests: [], names: [] }; out.set(configDigest, g); }
+      if (!g.manifests.includes(d.digest)) g.manifests.push(d.digest);
       const name = d.annotations?.[ANNOTATION_IMAGE_NAME];
       if (name) {
         try { g.names.push(parseNormalized(name)); } catch { /* foreign, unparsable name: ignore */ }
@@ -147,8 +172,8 @@ export class OciImageStore implements ImageStore, ImageContent {
     const m = this.manifest(g.manifest.digest);
     const diffIds = cfg.rootfs?.diff_ids ?? [];
     const chain = chainIds(diffIds);
-    let size = 0;
-    chain.forEach((c, i) => { size += this.snapshots.layerInfo(c)?.size ?? m.layers[i]?.size ?? 0; });
+    const layerSizes = chain.map((c, i) => this.snapshots.layerInfo(c)?.size ?? m.layers[i]?.size ?? 0);
+    const size = layerSizes.reduce((a, b) => a + b, 0);
     const tagged = g.names.filter((n) => n.tag && !n.digest);
     const digested = g.names.filter((n) => n.digest);
     return {
@@ -165,6 +190,9 @@ export class OciImageStore implements ImageStore, ImageContent {
       config: cfg.config ?? {},
       history: cfg.history ?? [],
       diffIds,
+      layerSizes,
+      manifestMediaType: g.manifest.mediaType,
+      manifestSize: g.manifest.size,
     };
   }
 
@@ -350,10 +378,13 @@ export class OciImageStore implements ImageStore, ImageContent {
     let freed = 0;
     for (const g of removed) {
       if (inUse.has(g.configDigest)) continue;
-      const m = this.manifest(g.manifest.digest);
-      const manifestDigests = new Set([g.manifest.digest]);
-      for (const digest of [...manifestDigests, m.config.digest, ...m.layers.map((l) => l.digest)]) {
-        if (keepBlobs.has(digest)) continue;
+      const candidates = new Set<string>([g.configDigest]);
+      for (const md of g.manifests) {
+        candidates.add(md);
+        for (const l of this.manifest(md).layers) candidates.add(l.digest);
+      }
+      for (const digest of candidates) {
+        if (keepBlobs.has(digest) || this.pinned.has(digest)) continue;
         this.layout.deleteBlob(digest);
         this.manifestCache.delete(digest);
       }
@@ -365,6 +396,31 @@ export class OciImageStore implements ImageStore, ImageContent {
       if (!keepBlobs.has(g.configDigest)) this.configCache.delete(g.configDigest);
     }
     return freed;
+  }
+
+  /** Deletes those of `digests` that no index entry reaches (content of a failed or partial load). */
+  async discardUnreferenced(digests: Iterable<string>): Promise<void> {
+    const candidates = [...digests];
+    if (!candidates.length) return;
+    await this.withLock(() => {
+      const keep = new Set<string>();
+      for (const d of this.layout.entries()) {
+        keep.add(d.digest);
+        try {
+          const m = this.manifest(d.digest);
+          keep.add(m.config.digest);
+          for (const l of m.layers) keep.add(l.digest);
+        } catch {
+          // An entry whose manifest is unreadable names nothing more.
+        }
+      }
+      for (const d of candidates) {
+        if (keep.has(d) || this.pinned.has(d)) continue;
+        this.layout.deleteBlob(d);
+        this.manifestCache.delete(d);
+        this.configCache.delete(d);
+      }
+    });
   }
 
   async prune(opts: { all?: boolean; isUsed?: (imageId: string) => boolean } = {}): Promise<{ deleted: Array<{ Untagged?: string; Deleted?: string }>; spaceReclaimed: number }> {
@@ -400,11 +456,12 @@ export class OciImageStore implements ImageStore, ImageContent {
 
   // ---- content in ----
 
-  private pin(chain: string): () => void {
-    this.pinned.set(chain, (this.pinned.get(chain) ?? 0) + 1);
+  /** Keeps a blob digest or chain ID out of garbage collection until the returned function runs. */
+  private pin(digest: string): () => void {
+    this.pinned.set(digest, (this.pinned.get(digest) ?? 0) + 1);
     return () => {
-      const n = (this.pinned.get(chain) ?? 1) - 1;
-      if (n <= 0) this.pinned.delete(chain); else this.pinned.set(chain, n);
+      const n = (this.pinned.get(digest) ?? 1) - 1;
+      if (n <= 0) this.pinned.delete(digest); else this.pinned.set(digest, n);
     };
   }
 
@@ -448,10 +505,20 @@ export class OciImageStore implements ImageStore, ImageContent {
     const chain = chainIds(diffIds);
     for (let i = 0; i < chain.length; i++) {
       const c = chain[i];
-      if (this.snapshots.hasLayer(c)) continue;
+      const layer = m.layers[i];
+      if (this.snapshots.hasLayer(c)) {
+        // Unpacked already, maybe from another blob (gzip vs plain): this blob must still match.
+        const info = this.snapshots.layerInfo(c)!;
+        if (info.blobs?.includes(layer.digest)) continue;
+        const hash = createHash('sha256');
+        for await (const chunk of maybeGunzip(this.layout.readBlob(layer.digest))) hash.update(chunk);
+        const diffId = 'sha256:' + hash.digest('hex');
+        if (diffId !== diffIds[i]) throw badRequest(`layer ${layer.digest}: uncompressed digest ${diffId} does not match diff ID ${diffIds[i]}`);
+        this.snapshots.setLayerInfo(c, { ...info, blobs: [...(info.blobs ?? []), layer.digest] });
+        continue;
+      }
       let job = this.unpacking.get(c);
       if (!job) {
-        const layer = m.layers[i];
         job = (async () => {
           const unpin = this.pin(c);
           try {
@@ -460,7 +527,7 @@ export class OciImageStore implements ImageStore, ImageContent {
               this.snapshots.abortLayer(dir);
               throw badRequest(`layer ${layer.digest}: uncompressed digest ${diffId} does not match diff ID ${diffIds[i]}`);
             }
-            this.snapshots.commitLayer(dir, c, { diffId, parent: chain[i - 1], size });
+            this.snapshots.commitLayer(dir, c, { diffId, parent: chain[i - 1], size, blobs: [layer.digest] });
           } finally {
             unpin();
           }
@@ -486,41 +553,96 @@ export class OciImageStore implements ImageStore, ImageContent {
       if (!LAYER_TYPES.includes(l.mediaType)) throw new BosunError('UnsupportedMediaType', `unsupported layer media type ${l.mediaType}`);
       if (!this.layout.hasBlob(l.digest)) throw notFound(`layer blob ${l.digest} is missing`);
     }
+    if (m.config.mediaType !== MEDIA.ociConfig && m.config.mediaType !== MEDIA.dockerConfig) {
+      throw new BosunError('UnsupportedMediaType', `unsupported config media type ${m.config.mediaType}: not a container image`);
+    }
     if (!this.layout.hasBlob(m.config.digest)) throw notFound(`config blob ${m.config.digest} is missing`);
+    try {
+      this.config(m.config.digest);
+    } catch {
+      throw badRequest(`image config ${m.config.digest} is not valid JSON`);
+    }
     return m;
   }
 
   /** Stores manifest + names; layers and config must already be blobs. */
   private async addImage(bytes: Buffer, mediaType: string, refs: Reference[]): Promise<Image> {
     const m = this.validateManifest(bytes, mediaType);
-    const cfg = this.config(m.config.digest);
-    if (!cfg.rootfs || !Array.isArray(cfg.rootfs.diff_ids)) throw badRequest('image config has no rootfs.diff_ids');
-    await this.ensureLayers(m, cfg);
-    const desc = this.layout.writeBlobBytes(bytes);
-    const manifest: Descriptor = { mediaType: m.mediaType ?? mediaType, digest: desc.digest, size: desc.size };
-    return this.withLock(() => {
-      this.layout.saveEntries(this.addNames(this.layout.entries(), manifest, m.config.digest, refs));
-      return this.toImage(this.groups().get(m.config.digest)!);
-    });
+    // Until the index names them, these blobs look unreferenced to a concurrent delete.
+    const unpins = [m.config.digest, ...m.layers.map((l) => l.digest)].map((d) => this.pin(d));
+    try {
+      const cfg = this.config(m.config.digest);
+      if (!cfg.rootfs || !Array.isArray(cfg.rootfs.diff_ids)) throw badRequest('image config has no rootfs.diff_ids');
+      await this.ensureLayers(m, cfg);
+      const desc = this.layout.writeBlobBytes(bytes);
+      const manifest: Descriptor = { mediaType: m.mediaType ?? mediaType, digest: desc.digest, size: desc.size };
+      return await this.withLock(() => {
+        if (!this.layout.hasBlob(m.config.digest) || !m.layers.every((l) => this.layout.hasBlob(l.digest))) {
+          throw notFound('image content was removed while it was being added');
+        }
+        this.layout.saveEntries(this.addNames(this.layout.entries(), manifest, m.config.digest, refs));
+        return this.toImage(this.groups().get(m.config.digest)!);
+      });
+    } finally {
+      for (const u of unpins) u();
+    }
   }
 
-  /** A one-layer image from an uncompressed layer blob and a config. */
-  private async commitSingleLayer(layer: { diffId: string; size: number; dir: string; blob: string }, cfg: ConfigJson, refs: Reference[]): Promise<Image> {
-    const unpin = this.pin(layer.diffId);
+  /**
+   * An image whose top layer was just unpacked by `unpackStream` (its uncompressed tar kept as the
+   * blob), over `below` (the parent image's layers, or none). `cfg.rootfs.diff_ids` ends with it.
+   */
+  private async commitLayerImage(layer: { diffId: string; size: number; dir: string; blob: string }, below: Descriptor[], cfg: ConfigJson, refs: Reference[]): Promise<Image> {
+    const chain = chainIds(cfg.rootfs.diff_ids);
+    const top = chain[chain.length - 1];
+    const unpins = [this.pin(top), this.pin(layer.diffId)];
     try {
       this.layout.commitIngest(layer.blob, layer.diffId);
-      this.snapshots.commitLayer(layer.dir, layer.diffId, { diffId: layer.diffId, size: layer.size });
+      this.snapshots.commitLayer(layer.dir, top, { diffId: layer.diffId, parent: chain[chain.length - 2], size: layer.size, blobs: [layer.diffId] });
       const cfgDesc = this.layout.writeBlobBytes(Buffer.from(JSON.stringify(cfg)));
+      // One OCI manifest: Docker layer types below are renamed to their OCI equivalents.
+      const ociType: Record<string, string> = { [MEDIA.dockerLayer]: MEDIA.ociLayer, [MEDIA.dockerLayerGzip]: MEDIA.ociLayerGzip };
       const manifest: ManifestJson = {
         schemaVersion: 2,
         mediaType: MEDIA.ociManifest,
         config: { mediaType: MEDIA.ociConfig, digest: cfgDesc.digest, size: cfgDesc.size },
-        layers: [{ mediaType: MEDIA.ociLayer, digest: layer.diffId, size: layer.size }],
+        layers: [
+          ...below.map((l) => ({ mediaType: ociType[l.mediaType] ?? l.mediaType, digest: l.digest, size: l.size })),
+          { mediaType: MEDIA.ociLayer, digest: layer.diffId, size: layer.size },
+        ],
       };
       return await this.addImage(Buffer.from(JSON.stringify(manifest)), MEDIA.ociManifest, refs);
     } finally {
-      unpin();
+      for (const u of unpins) u();
     }
+  }
+
+  /**
+   * `docker commit`: the rootfs `key`'s upper layer becomes a new layer over the image it was
+   * prepared from. The caller pauses or stops the container first so files do not change mid-read.
+   */
+  async commitRootfs(key: string, opts: CommitOptions = {}): Promise<Image> {
+    const refs = opts.ref ? [parseTagReference(opts.ref)] : [];
+    const parentId = this.snapshots.imageOf(key);
+    if (!parentId) throw notFound(`rootfs ${key} not found`);
+    const { group } = this.resolve(parentId);
+    const parentManifest = this.manifest(group.manifest.digest);
+    const parent = this.config(group.configDigest);
+    const config = applyChanges(opts.config ?? parent.config ?? {}, opts.changes ?? []);
+    const layer = await this.unpackStream(Readable.from(writeTar(diffEntries(this.snapshots.upperPath(key)))), { keepBlob: true });
+    const created = new Date().toISOString();
+    const cfg: ConfigJson = {
+      ...parent,
+      created,
+      ...(opts.author ? { author: opts.author } : { author: undefined }),
+      ...(opts.message ? { comment: opts.message } : { comment: undefined }),
+      config,
+      rootfs: { type: 'layers', diff_ids: [...parent.rootfs.diff_ids, layer.diffId] },
+      history: [...(parent.history ?? []), {
+        created, created_by: opts.createdBy ?? '', ...(opts.message ? { comment: opts.message } : {}),
+      }],
+    };
+    return this.commitLayerImage({ ...layer, blob: layer.blob! }, parentManifest.layers, cfg, refs);
   }
 
   async importTar(tar: Readable, opts: ImportOptions): Promise<Image> {
@@ -545,7 +667,7 @@ export class OciImageStore implements ImageStore, ImageContent {
       rootfs: { type: 'layers', diff_ids: [layer.diffId] },
       history: [{ created, created_by: '', comment: opts.message || 'Imported from -' }],
     };
-    const img = await this.commitSingleLayer({ ...layer, blob: layer.blob! }, cfg, refs);
+    const img = await this.commitLayerImage({ ...layer, blob: layer.blob! }, [], cfg, refs);
     this.events.emit('image', 'import', img.id, refs.length ? { name: familiarString(refs[0]) } : {});
     return img;
   }
@@ -567,7 +689,7 @@ export class OciImageStore implements ImageStore, ImageContent {
       rootfs: { type: 'layers', diff_ids: [layer.diffId] },
       history: [{ created: BUSYBOX_CREATED, created_by: `bosun: ${busyboxVersion()} from the host's /bin/busybox, one hard link per applet in /bin` }],
     };
-    return this.commitSingleLayer({ ...layer, blob: layer.blob! }, cfg, [parseNormalized('busybox:latest')]);
+    return this.commitLayerImage({ ...layer, blob: layer.blob! }, [], cfg, [parseNormalized('busybox:latest')]);
   }
 
   // ---- save / load ----
@@ -590,7 +712,7 @@ export class OciImageStore implements ImageStore, ImageContent {
 
   async load(tar: Readable): Promise<string[]> {
     const loaded = await loadArchive(this, tar);
-    for (const l of loaded) this.events.emit('image', 'load', l.ref, {});
+    for (const l of loaded) this.events.emit('image', 'load', l.image.id, { name: l.ref });
     return loaded.map((l) => l.ref);
   }
 

@@ -5,7 +5,8 @@
  *
  *   snapshots/                        (instance.paths.snapshots)
  *     layers/<chain-id hex>/          unpacked layer, used as an overlay lowerdir
- *     layers/<chain-id hex>.json      {"diffId", "parent", "size"} (size = uncompressed tar bytes)
+ *     layers/<chain-id hex>.json      {"diffId", "parent", "size", "blobs"} (size = uncompressed tar
+ *                                     bytes; blobs = layer blob digests verified to match diffId)
  *     tmp/<random>/                   layer being unpacked; renamed into layers/ once complete,
  *                                     so a present layer dir is always a complete one
  *     rootfs/<key>/image              image ID the rootfs was prepared from (survives restarts)
@@ -15,7 +16,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { badRequest, notFound } from '../../errors/index.js';
+import { alreadyExists, badRequest, conflict, notFound } from '../../errors/index.js';
 import type { Mount } from './types.js';
 import { digestHex, writeFileAtomic } from './layout.js';
 
@@ -23,6 +24,8 @@ export interface LayerInfo {
   diffId: string;
   parent?: string;
   size: number;
+  /** Blob digests verified to uncompress to diffId. */
+  blobs?: string[];
 }
 
 const KEY_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -66,6 +69,10 @@ export class OverlaySnapshots {
     }
   }
 
+  setLayerInfo(chainId: string, info: LayerInfo): void {
+    writeFileAtomic(`${this.layerPath(chainId)}.json`, JSON.stringify(info));
+  }
+
   /** A fresh directory to unpack into, handed to `commitLayer` or `abortLayer`. */
   newLayerDir(): string {
     const dir = join(this.tmpDir, randomBytes(8).toString('hex'));
@@ -103,11 +110,16 @@ export class OverlaySnapshots {
   /** Creates upper/work for `key` and returns the overlay mount, top layer first in lowerdir. */
   prepare(key: string, imageId: string, chain: string[]): Mount[] {
     const dir = this.keyDir(key);
-    if (fs.existsSync(join(dir, 'image'))) throw badRequest(`rootfs ${key} already exists`);
+    if (fs.existsSync(dir)) throw alreadyExists(`rootfs ${key} already exists`);
     for (const c of chain) if (!this.hasLayer(c)) throw notFound(`layer ${c} of image ${imageId} is not unpacked`);
-    fs.mkdirSync(join(dir, 'upper'), { recursive: true, mode: 0o755 });
-    fs.mkdirSync(join(dir, 'work'), { mode: 0o700 });
-    writeFileAtomic(join(dir, 'image'), imageId);
+    try {
+      fs.mkdirSync(join(dir, 'upper'), { recursive: true, mode: 0o755 });
+      fs.mkdirSync(join(dir, 'work'), { mode: 0o700 });
+      writeFileAtomic(join(dir, 'image'), imageId);
+    } catch (err) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
     return this.mounts(key, chain);
   }
 
@@ -121,6 +133,10 @@ export class OverlaySnapshots {
     }];
   }
 
+  upperPath(key: string): string {
+    return join(this.keyDir(key), 'upper');
+  }
+
   imageOf(key: string): string | undefined {
     try {
       return fs.readFileSync(join(this.keyDir(key), 'image'), 'utf8');
@@ -130,7 +146,14 @@ export class OverlaySnapshots {
   }
 
   remove(key: string): void {
-    fs.rmSync(this.keyDir(key), { recursive: true, force: true });
+    const dir = this.keyDir(key);
+    // Deleting through a still-mounted overlay would walk into the image's own layers.
+    const mounts = fs.readFileSync('/proc/self/mountinfo', 'utf8');
+    for (const line of mounts.split('\n')) {
+      const point = line.split(' ')[4];
+      if (point && (point === dir || point.startsWith(`${dir}/`))) throw conflict(`rootfs ${key} is still mounted at ${point}`);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 
   /** key → image ID for every prepared rootfs. */

@@ -287,12 +287,16 @@ export async function* maybeGunzip(source: ByteSource): AsyncGenerator<Buffer> {
       gunzip.destroy(err as Error);
     }
   })();
+  let finished = false;
   try {
     for await (const c of gunzip as AsyncIterable<Buffer>) yield c;
+    finished = true;
   } catch (err) {
     throw badRequest(`invalid gzip data: ${(err as Error).message}`);
   } finally {
-    await feed;
+    // A consumer that stops early must not wait for a feeder blocked on 'drain'.
+    if (finished) await feed;
+    else gunzip.destroy();
   }
 }
 

@@ -52,6 +52,11 @@ export interface Image {
   history: HistoryEntry[];
   /** Uncompressed layer digests, bottom first. */
   diffIds: string[];
+  /** Uncompressed size of each layer, bottom first (`docker history` sizes). */
+  layerSizes?: number[];
+  /** Media type and size of the stored manifest (`Descriptor` in `docker image inspect`). */
+  manifestMediaType?: string;
+  manifestSize?: number;
 }
 
 /** A mount the runtime performs to assemble a root filesystem (containerd's mount.Mount). */
@@ -97,4 +102,20 @@ export interface ImageStore {
   rootfsUsage(key: string): Promise<number>;
   /** Image IDs referenced by prepared rootfs keys. */
   inUse(): Promise<Set<string>>;
+}
+
+/** The additions the registry and pull/push need: blobs by digest and manifests by reference. */
+export interface ImageContent {
+  hasBlob(digest: string): boolean;
+  blobSize(digest: string): number;
+  readBlob(digest: string): Readable;
+  /** Streams a blob in; BadRequest when `expected` is given and does not match. */
+  writeBlob(source: AsyncIterable<Buffer | Uint8Array>, expected?: string): Promise<{ digest: string; size: number }>;
+  /**
+   * Stores a manifest whose config and layers are already blobs, unpacks its layers, and names it
+   * with `refs` (tags such as "localhost:5000/app:v1" and/or digest references "repo@sha256:…").
+   */
+  putManifest(manifest: Buffer, mediaType: string, refs: string[]): Promise<Image>;
+  /** The stored manifest of the image `ref` resolves to (for push). */
+  getManifest(ref: string): Promise<{ digest: string; mediaType: string; bytes: Buffer }>;
 }

@@ -85,6 +85,9 @@ test('paths escaping the root are refused and nothing lands outside', async () =
     await assert.rejects(unpack([e('out', 'symlink', { linkname: dir }), e('out/evil3', 'file', {}, 'x')], root), isBadRequest);
     await assert.rejects(unpack([e('out2', 'symlink', { linkname: '/etc' }), e('hl', 'hardlink', { linkname: 'out2/hostname' })], root), isBadRequest);
     await assert.rejects(unpack([e('hl2', 'hardlink', { linkname: 'missing' })], root), isBadRequest);
+    // A directory replaced by a symlink must not be written through afterwards.
+    await assert.rejects(unpack([e('r/', 'directory'), e('r/s/', 'directory'), e('r', 'symlink', { linkname: dir }), e('r/s/evil4', 'file', {}, 'x')], root), isBadRequest);
+    await assert.rejects(unpack([e('w/', 'directory'), e('w/x', 'file', {}, 'x'), e('.wh.w', 'file'), e('w', 'symlink', { linkname: dir }), e('w/evil5', 'file', {}, 'x')], root), isBadRequest);
     assert.deepEqual(fs.readdirSync(dir).sort(), ['root']);
     // Absolute names are relative to the layer root, as in Docker.
     await unpack([e('/abs/file', 'file', {}, 'ok')], root);

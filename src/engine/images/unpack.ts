@@ -54,11 +54,12 @@ function removeAny(p: string): void {
 }
 
 function lstatOrNull(p: string): fs.Stats | null {
-  try { return fs.lstatSync(p); } catch { return null; }
+  // throwIfNoEntry: a thrown ENOENT per entry costs more than the whole write.
+  return fs.lstatSync(p, { throwIfNoEntry: false }) ?? null;
 }
 
 function realpathOrNull(p: string): string | null {
-  try { return fs.realpathSync(p); } catch { return null; }
+  try { return fs.realpathSync.native(p); } catch { return null; }
 }
 
 export interface UnpackStats {
@@ -75,14 +76,23 @@ export async function unpackLayer(entries: AsyncIterable<TarEntry>, root: string
   // Directories known to be real directories inside root: avoids re-checking parents per entry.
   const knownDirs = new Set<string>(['']);
   let count = 0;
-  const realRoot = fs.realpathSync(root);
+  const realRoot = fs.realpathSync.native(root);
+  // Into an empty root (the usual case), only paths this unpack wrote can exist.
+  const fresh = fs.readdirSync(root).length === 0;
+  const written = new Set<string>();
+
+  // A path replaced by a non-directory takes its whole subtree out of the verified set.
+  const forget = (rel: string): void => {
+    for (const d of knownDirs) if (d === rel || d.startsWith(`${rel}/`)) knownDirs.delete(d);
+  };
 
   const ensureParents = (rel: string): void => {
     const parent = posix.dirname(rel);
     if (parent === '.' || knownDirs.has(parent)) return;
     ensureParents(parent);
     const abs = posix.join(root, parent);
-    const st = lstatOrNull(abs);
+    const st = fresh && !written.has(parent) ? null : lstatOrNull(abs);
+    written.add(parent);
     if (!st) fs.mkdirSync(abs, { mode: 0o755 });
     else if (st.isSymbolicLink()) throw badRequest(`invalid tar entry: ${rel} is below a symbolic link`);
     else if (!st.isDirectory()) { removeAny(abs); fs.mkdirSync(abs, { mode: 0o755 }); }
@@ -115,12 +125,15 @@ export async function unpackLayer(entries: AsyncIterable<TarEntry>, root: string
         special.push({ op: 'setxattr', path: dir, name: 'trusted.overlay.opaque', value: Buffer.from('y').toString('base64') });
       } else {
         const target = posix.join(dir, base.slice(WHITEOUT_PREFIX.length));
-        removeAny(target);
+        const targetRel = posix.join(posix.dirname(rel), base.slice(WHITEOUT_PREFIX.length));
+        if (!fresh || written.has(targetRel)) removeAny(target);
+        forget(targetRel);
         special.push({ op: 'mknod', path: target, kind: 'c', major: 0, minor: 0, mode: 0, uid: 0, gid: 0 });
       }
       continue;
     }
-    const existing = lstatOrNull(abs);
+    const existing = fresh && !written.has(rel) ? null : lstatOrNull(abs);
+    written.add(rel);
     if (h.type === 'directory') {
       if (existing && !existing.isDirectory()) removeAny(abs);
       if (!existing || !existing.isDirectory()) fs.mkdirSync(abs, { mode: h.mode });
@@ -130,7 +143,7 @@ export async function unpackLayer(entries: AsyncIterable<TarEntry>, root: string
       dirTimes.push([abs, h.mtime]);
     } else {
       if (existing) removeAny(abs);
-      knownDirs.delete(rel);
+      forget(rel);
       switch (h.type) {
         case 'file': {
           const fd = fs.openSync(abs, 'wx', 0o600);
@@ -157,7 +170,7 @@ export async function unpackLayer(entries: AsyncIterable<TarEntry>, root: string
           const target = posix.join(root, targetRel);
           // link() would happily reach outside root through a symlinked parent directory.
           const parentRel = posix.dirname(targetRel);
-          if (parentRel !== '.' && realpathOrNull(posix.join(root, parentRel)) !== posix.join(realRoot, parentRel)) {
+          if (parentRel !== '.' && !knownDirs.has(parentRel) && realpathOrNull(posix.join(root, parentRel)) !== posix.join(realRoot, parentRel)) {
             throw badRequest(`invalid tar entry: hard link ${rel} reaches through a symbolic link`);
           }
           const st = lstatOrNull(target);

@@ -8,26 +8,26 @@
  * or bridges (see rules.ts), so a crash is repaired by the next start().
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Instance } from '../../server/instance.js';
 import type { EngineEvents } from '../events.js';
 import { BosunError, badRequest, conflict, internal, notFound } from '../../errors/index.js';
 import { startDnsServer, type DnsServer } from '../../dns/index.js';
 import type { Attachment, AttachOptions, Network, NetworkRecord } from './types.js';
-import { formatCidr, formatIp, nth, overlaps, parseCidr, parseIp, subnets, within, contains, type Cidr } from './cidr.js';
-import { NetnsDir } from './netns.js';
+import { contains, formatCidr, formatIp, nth, overlaps, parseCidr, parseIp, subnets, within, type Cidr } from './cidr.js';
+import { mountPoints, NetnsDir } from './netns.js';
 import { NetworkFiles, type Endpoint, type StoredNetwork } from './store.js';
 import { deleteBridge, ensureBridge } from './bridge.js';
 import { ensureFenceRoute, removeFenceRoute, FENCE_METRIC } from './fence.js';
-import { applyRules, dnatPorts, ensureJumps, removeChains } from './iptables.js';
+import { applyRules, dnatPorts, ensureJumps } from './iptables.js';
 import { reservePorts } from './ports.js';
 import { invokeCni } from './cni-plugin.js';
 import { resolveName, type NameView } from './name-resolver.js';
+import { releaseLeases } from './leases.js';
+import { teardownNetwork } from './teardown.js';
 import { runOk } from './exec.js';
 import type { RuleState } from './rules.js';
-import { instanceBridges } from './bridge.js';
-import { fenceRoutes } from './fence.js';
 
 const PREDEFINED = ['bridge', 'host', 'none'] as const;
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -166,14 +166,10 @@ export class CniNetwork implements Network {
 
       // Half-done attaches (crash between the record and CNI ADD) and endpoints whose namespace is
       // gone (its container was cleaned up while no server ran) give their leases back.
+      const mounted = new Set(mountPoints());
       for (const e of [...this.eps.values()]) {
-        let netnsAlive = true;
-        try {
-          netnsAlive = readFileSync('/proc/self/mountinfo', 'utf8').includes(` ${e.netnsPath} `);
-        } catch {
-          netnsAlive = false;
-        }
-        if (e.state === 'adding' || !netnsAlive || !this.nets.has(e.networkId)) {
+        const alive = mounted.has(e.netnsPath) || (!e.netnsPath.startsWith(`${this.netns.dir}/`) && existsSync(e.netnsPath));
+        if (e.state === 'adding' || !alive || !this.nets.has(e.networkId)) {
           await this.release(e).catch((err: Error) => console.error(`releasing endpoint ${e.key} on ${e.networkId}: ${err.message}`));
         }
       }
@@ -377,7 +373,6 @@ export class CniNetwork implements Network {
   // ---- namespaces and endpoints --------------------------------------------------------------
 
   async createNetns(key: string): Promise<string> {
-    await this.netns.ensureShared();
     return this.netns.create(key);
   }
 
@@ -400,10 +395,9 @@ export class CniNetwork implements Network {
       ipam: {
         type: 'host-local',
         dataDir: this.instance.paths.cni,
+        // No routes: a container reaches its own subnet (the gateway included, which is the host)
+        // and nothing else; published-port flows arrive SNATed to the gateway (rules.ts).
         ranges: [[{ subnet: c.Subnet, gateway: c.Gateway }]],
-        // Containers get a default route only so replies to published-port clients find the
-        // gateway; the fence drops anything they send beyond the host.
-        routes: [{ dst: '0.0.0.0/0' }],
       },
     };
   }
@@ -515,40 +509,4 @@ export class CniNetwork implements Network {
     if (nets.some((n) => n?.record.Driver === 'host')) return hostResolvConf();
     return { nameservers: [], search: [], options: [] };
   }
-}
-
-/**
- * host-local keeps one file per leased address, named by the address, holding
- * "<container id>\r\n<ifname>" (older versions: the id only).
- */
-function releaseLeases(dir: string, key: string, ifName: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (parseIp(name) === undefined) continue;
-    const [owner, iface] = readFileSync(join(dir, name), 'utf8').split(/\r?\n/);
-    if (owner?.trim() === key && (!iface || iface.trim() === ifName)) rmSync(join(dir, name), { force: true });
-  }
-}
-
-/**
- * Removes everything an instance put on the host, with or without a server: namespaces and their
- * mounts, bridges and the veths on them, the fence routes, the iptables chains and the jumps into
- * them, IPAM leases and endpoint records. Network definitions stay, as Docker keeps them.
- */
-export async function teardownNetwork(instance: Instance): Promise<void> {
-  await new NetnsDir(instance.paths.netns).removeAll();
-  for (const br of await instanceBridges(instance.ifPrefix)) await deleteBridge(br);
-  await removeChains(instance.chainPrefix);
-  const files = new NetworkFiles(instance.paths.networks);
-  const supernet = parseCidr(instance.supernet);
-  const ours = new Set([instance.supernet]);
-  for (const n of files.networks()) for (const c of n.record.IPAM.Config) if (!within(parseCidr(c.Subnet), supernet)) ours.add(c.Subnet);
-  for (const r of await fenceRoutes()) if (ours.has(r)) await removeFenceRoute(r);
-  rmSync(instance.paths.cni, { recursive: true, force: true });
-  files.deleteAllEndpoints();
 }

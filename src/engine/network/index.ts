@@ -4,7 +4,8 @@
  */
 import type { Instance } from '../../server/instance.js';
 import type { EngineEvents } from '../events.js';
-import { CniNetwork, teardownNetwork } from './cni-network.js';
+import { CniNetwork } from './cni-network.js';
+import { teardownNetwork } from './teardown.js';
 import type { Network } from './types.js';
 
 export type { Network, NetworkRecord, Attachment, AttachOptions, PortBinding } from './types.js';

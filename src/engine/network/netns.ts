@@ -16,15 +16,27 @@ import { join } from 'node:path';
 import { internal, invalid } from '../../errors/index.js';
 import { run, runOk } from './exec.js';
 
-/** Mount points from /proc/self/mountinfo, unescaped (the kernel writes spaces as \040). */
-export function mountPoints(): string[] {
+interface MountInfo {
+  target: string;
+  shared: boolean;
+}
+
+/** /proc/self/mountinfo, unescaped (the kernel writes spaces as \040). */
+function mounts(): MountInfo[] {
   const text = readFileSync('/proc/self/mountinfo', 'utf8');
-  const out: string[] = [];
+  const out: MountInfo[] = [];
   for (const line of text.split('\n')) {
     const f = line.split(' ');
-    if (f.length > 4) out.push(f[4].replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))));
+    if (f.length < 7) continue;
+    // Optional fields (shared:N, master:N …) run from the 7th field to the "-" separator.
+    const optional = f.slice(6, f.indexOf('-', 6));
+    out.push({ target: f[4].replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))), shared: optional.some((o) => o.startsWith('shared:')) });
   }
   return out;
+}
+
+export function mountPoints(): string[] {
+  return mounts().map((m) => m.target);
 }
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$/;
@@ -38,8 +50,10 @@ export class NetnsDir {
   }
 
   async ensureShared(): Promise<void> {
+    const self = mounts().filter((m) => m.target === this.dir);
+    if (self.length && self[self.length - 1].shared) return;
     mkdirSync(this.dir, { recursive: true, mode: 0o755 });
-    if (!mountPoints().includes(this.dir)) await runOk('mount', ['--bind', this.dir, this.dir]);
+    if (!self.length) await runOk('mount', ['--bind', this.dir, this.dir]);
     await runOk('mount', ['--make-shared', this.dir]);
   }
 

@@ -10,7 +10,7 @@
  *   filter OUTPUT     → PREFIX-OUT    the host may talk to fenced subnets only through our bridges
  *   nat PREROUTING    → PREFIX-PORTS  (dst-type LOCAL) DNAT of published ports
  *   nat OUTPUT        → PREFIX-PORTS  (dst-type LOCAL) the same for clients on the host itself
- *   nat POSTROUTING   → PREFIX-POST   SNAT of 127.0.0.1-sourced and hairpin DNAT flows, so the
+ *   nat POSTROUTING   → PREFIX-POST   SNAT of published-port flows to the bridge address, so the
  *                                     container's reply comes back through the host's conntrack
  */
 import type { PortBinding } from './types.js';
@@ -82,10 +82,10 @@ export function restoreText(s: RuleState): string {
     const dst = isAnyAddress(p.hostIp) ? '' : `-d ${p.hostIp}/32 `;
     nat.push(`-A ${c.ports} ${dst}-p ${p.protocol} -m ${p.protocol} --dport ${p.hostPort} -j DNAT --to-destination ${p.ip}:${p.containerPort}`);
   }
-  // route_localnet on the bridges lets a 127.0.0.1-sourced packet be routed there at all; the
-  // container could not answer 127.0.0.1, hence the SNAT to the bridge address.
-  nat.push(`-A ${c.post} -s 127.0.0.0/8 -o ${ours} -j MASQUERADE`);
-  for (const f of s.fenced) nat.push(`-A ${c.post} -s ${f} -o ${ours} -m conntrack --ctstate DNAT --ctdir ORIGINAL -j MASQUERADE`);
+  // Every published-port flow reaches the container from its gateway: containers have no default
+  // route (nothing may leave the machine), so they can answer only an on-link address; and a
+  // 127.0.0.1 source (routable to the bridge thanks to route_localnet) could not be answered at all.
+  nat.push(`-A ${c.post} -o ${ours} -m conntrack --ctstate DNAT --ctdir ORIGINAL -j MASQUERADE`);
 
   return ['*filter', ...filter, 'COMMIT', '*nat', ...nat, 'COMMIT', ''].join('\n');
 }

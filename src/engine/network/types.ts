@@ -1,13 +1,17 @@
 /**
- * Network: container networking through the standard CNI plugins (bridge, host-local, portmap,
- * loopback). Networks are Docker-shaped records (`bridge` exists out of the box, user-defined
- * ones are created by name); every subnet comes from the instance's fenced supernet.
+ * Network: container networking through the standard CNI plugins (bridge + host-local), with
+ * published ports as DNAT rules in the instance's own iptables chains. Networks are Docker-shaped
+ * records (`bridge`, `host` and `none` exist out of the box, user-defined ones are created by
+ * name); every subnet is fenced so no packet for it leaves the machine, and containers get no
+ * route beyond their own subnet. User-defined networks resolve container names (DNS on the
+ * gateway, see `resolvConf`).
  *
  * Lifecycle for one container: `createNetns(key)` makes a persistent network namespace (a bind
  * mount the runtime joins by path), `attach` runs CNI ADD for one network (IP, routes, published
- * ports, name/alias registration for DNS), `detach` runs CNI DEL, `removeNetns` deletes the
- * namespace after every attachment is gone. All of it is idempotent so a restarted server can
- * finish or undo half-done work.
+ * ports, name/alias registration for DNS; on `host`/`none` an endpoint with no address and no
+ * CNI), `detach` runs CNI DEL (the IP lease goes back), `removeNetns` detaches whatever is still
+ * attached and deletes the namespace. All of it is idempotent so a restarted server can finish or
+ * undo half-done work; published ports are kernel rules and keep working while no server runs.
  */
 export interface PortBinding {
   /** "" or "0.0.0.0" for all addresses. */

@@ -16,12 +16,17 @@ export interface VolumeRecord {
 }
 
 export interface VolumeStore {
-  list(filters?: Record<string, string[]>): Promise<VolumeRecord[]>;
+  /** `usage` fills UsageData (size walk: slow, for system df). */
+  list(filters?: Record<string, string[]>, opts?: { usage?: boolean }): Promise<VolumeRecord[]>;
   get(name: string): Promise<VolumeRecord>;
   /** Creating an existing name returns it unchanged (Docker does the same). Anonymous when name is empty. */
   create(name: string | undefined, opts?: { labels?: Record<string, string>; driverOpts?: Record<string, string> }): Promise<VolumeRecord>;
   remove(name: string, opts?: { force?: boolean }): Promise<void>;
-  prune(opts?: { all?: boolean }): Promise<{ VolumesDeleted: string[]; SpaceReclaimed: number }>;
+  /** Unused anonymous volumes (all unused ones with `all`), as Docker 23+ does. */
+  prune(opts?: { all?: boolean; filters?: Record<string, string[]> }): Promise<{ VolumesDeleted: string[]; SpaceReclaimed: number }>;
+  /** Copies `fromDir` into the volume if this is its first mount and it is empty. */
+  populate(name: string, fromDir: string): Promise<void>;
+  isAnonymous(name: string): boolean;
   /** Which containers refer to a volume: kept by the ContainerManager. */
   setUsers(users: (name: string) => string[]): void;
 }

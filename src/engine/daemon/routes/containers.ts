@@ -1,7 +1,7 @@
 /** `/containers/…`: lifecycle, inspect/list, logs, wait, attach, stats, archive, top, prune. */
 import type { Route } from '../router.js';
 import type { Ctx } from '../context.js';
-import type { CreateRequest, OutputChunk } from '../../containers/types.js';
+import type { ContainerInspect, CreateRequest, OutputChunk } from '../../containers/types.js';
 import { badRequest } from '../../../errors/index.js';
 import { empty, json, openStream, res } from '../reply.js';
 import { boolParam, filtersParam, intParam, timeParam } from '../query.js';
@@ -43,8 +43,19 @@ async function list(ctx: Ctx): Promise<void> {
   }));
 }
 
+/**
+ * docker-py's `containers.run()` streams logs only when `HostConfig.LogConfig.Type` is
+ * `json-file` or `journald` (and crashes when LogConfig is absent); the engine's logs behave like
+ * json-file's (kept after exit, readable with follow/tail/since), so an unset driver reads as that.
+ */
+function withLogConfig(c: ContainerInspect): ContainerInspect {
+  const lc = c.HostConfig.LogConfig;
+  if (lc?.Type) return c;
+  return { ...c, HostConfig: { ...c.HostConfig, LogConfig: { Type: 'json-file', Config: lc?.Config ?? {} } } };
+}
+
 async function inspect(ctx: Ctx): Promise<void> {
-  json(ctx, 200, await ctx.engine.containers.inspect(ctx.params.id, { size: boolParam(ctx.query, 'size') }));
+  json(ctx, 200, withLogConfig(await ctx.engine.containers.inspect(ctx.params.id, { size: boolParam(ctx.query, 'size') })));
 }
 
 /** Stop/restart grace period: `t` (all versions) or `timeout` (what some SDKs send). */
