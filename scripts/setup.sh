@@ -20,6 +20,7 @@ declare -A need=(
   [socat]=socat
   [nsenter]=util-linux
   [mkfs.ext4]=e2fsprogs
+  [python3]=python3
 )
 missing=()
 for cmd in "${!need[@]}"; do

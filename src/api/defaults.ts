@@ -104,7 +104,8 @@ function defaultPodTemplate(template: Any | undefined): void {
 
 /** Burstable/Guaranteed/BestEffort from the containers' requests and limits (qos.GetPodQOS, simplified to cpu/memory). */
 function podQOS(spec: Any): string {
-  const containers: Any[] = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
+  const containers: Any[] = [...(Array.isArray(spec.initContainers) ? spec.initContainers : []), ...(Array.isArray(spec.containers) ? spec.containers : [])]
+    .filter((c) => c !== null && typeof c === 'object');
   let any = false;
   let guaranteed = true;
   for (const c of containers) {
@@ -339,6 +340,12 @@ function defaultBinding(rb: KObject): void {
   }
 }
 
+function defaultIngressClass(ic: KObject): void {
+  const params = (ic as Any).spec?.parameters;
+  if (isParams(params)) setIfMissing(params, 'scope', 'Cluster');
+}
+const isParams = (p: unknown): p is Any => p !== null && typeof p === 'object' && !Array.isArray(p);
+
 const DEFAULTS: Record<string, (o: KObject) => void> = {
   '/Pod': defaultPod,
   '/Service': defaultService,
@@ -355,6 +362,7 @@ const DEFAULTS: Record<string, (o: KObject) => void> = {
   'batch/CronJob': defaultCronJob,
   'discovery.k8s.io/EndpointSlice': defaultEndpointSlice,
   'networking.k8s.io/NetworkPolicy': defaultNetworkPolicy,
+  'networking.k8s.io/IngressClass': defaultIngressClass,
   'rbac.authorization.k8s.io/RoleBinding': defaultBinding,
   'rbac.authorization.k8s.io/ClusterRoleBinding': defaultBinding,
 };

@@ -19,7 +19,8 @@ export { jsonPatch } from './json-patch.js';
 export { mergePatch } from './merge-patch.js';
 export { decodeProtobuf } from './protobuf.js';
 export { defaultsFor, defaultPodSpec, defaultImagePullPolicy } from './defaults.js';
-export { validatorFor, cronErrors, isQuantity } from './validation.js';
+export { validatorFor, cronErrors } from './validation.js';
+export { isQuantity, parseQuantity } from './quantity.js';
 export { FieldErrors, formatCauses, formatValue } from './field-errors.js';
 export {
   dns1123LabelErrors, dns1123SubdomainErrors, dns1035LabelErrors, qualifiedNameErrors, labelValueErrors, configKeyErrors,

@@ -150,8 +150,13 @@ const isZero = (v: unknown) => v === '' || v === 0 || v === false || v === undef
 interface FieldSlot { def: FieldDef; inline?: never }
 interface InlineSlot { inline: StructDef; def?: never }
 
+const SLOTS = new Map<string, Map<number, FieldSlot | InlineSlot>>();
+
 function slots(def: StructDef): Map<number, FieldSlot | InlineSlot> {
+  const hit = SLOTS.get(def.name);
+  if (hit) return hit;
   const m = new Map<number, FieldSlot | InlineSlot>();
+  SLOTS.set(def.name, m);
   for (const f of def.fields) if (f.proto > 0) m.set(f.proto, { def: f });
   for (const inl of def.inlines) m.set(inl.proto, { inline: getStruct(inl.name)! });
   return m;

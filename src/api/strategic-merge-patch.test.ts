@@ -146,3 +146,9 @@ test('a new list under a merge field resolves directives inside it', () => {
   const out = strategicMergePatch({ spec: {} }, { spec: { volumes: [{ name: 'v', $retainKeys: ['name', 'emptyDir'], emptyDir: {} }] } }, POD) as any;
   assert.deepEqual(out.spec.volumes, [{ name: 'v', emptyDir: {} }]);
 });
+
+test('$setElementOrder on a primitive list orders the merged values', () => {
+  const out = strategicMergePatch({ metadata: { finalizers: ['a', 'b'] } },
+    { metadata: { '$setElementOrder/finalizers': ['c', 'b', 'a'], finalizers: ['c'] } }, DEPLOY);
+  assert.deepEqual(out, { metadata: { finalizers: ['c', 'b', 'a'] } });
+});

@@ -29,7 +29,9 @@ const none = (v: unknown): string => (v === undefined || v === null || v === '' 
 const spec = (o: KObject): Any => (o.spec as Any) ?? {};
 const status = (o: KObject): Any => (o.status as Any) ?? {};
 const int = (v: unknown): number => (typeof v === 'number' ? v : 0);
-const templateContainers = (podSpec: Any | undefined): Any[] => (podSpec?.containers as Any[]) ?? [];
+/** Array items, skipping holes: stored objects of loosely validated kinds may hold anything. */
+const list = (v: unknown): any[] => (Array.isArray(v) ? v.filter((x) => x !== null && x !== undefined) : []);
+const templateContainers = (podSpec: Any | undefined): Any[] => list(podSpec?.containers);
 const names = (cs: Any[]) => cs.map((c) => c.name ?? '').join(',');
 const images = (cs: Any[]) => cs.map((c) => c.image ?? '').join(',');
 const selectorCell = (sel: LabelSelectorObject | undefined) => {
@@ -45,11 +47,11 @@ function podStatusReason(pod: KObject, now: number | undefined): { reason: strin
   let restarts = 0;
   let ready = 0;
   let lastRestart = 0;
-  for (const c of (st.conditions as Any[]) ?? []) {
+  for (const c of list(st.conditions)) {
     if (c.type === 'PodScheduled' && c.reason === 'SchedulingGated') reason = 'SchedulingGated';
   }
-  const initStatuses: Any[] = st.initContainerStatuses ?? [];
-  const initSpecs: Any[] = sp.initContainers ?? [];
+  const initStatuses: Any[] = list(st.initContainerStatuses);
+  const initSpecs: Any[] = list(sp.initContainers);
   let initializing = false;
   for (let i = 0; i < initStatuses.length; i++) {
     const c = initStatuses[i]!;
@@ -72,11 +74,11 @@ function podStatusReason(pod: KObject, now: number | undefined): { reason: strin
     initializing = true;
     break;
   }
-  const initializedTrue = ((st.conditions as Any[]) ?? []).some((c) => c.type === 'Initialized' && c.status === 'True');
+  const initializedTrue = list(st.conditions).some((c) => c.type === 'Initialized' && c.status === 'True');
   if (!initializing || initializedTrue) {
     restarts = 0;
     let hasRunning = false;
-    const cs: Any[] = st.containerStatuses ?? [];
+    const cs: Any[] = list(st.containerStatuses);
     for (let i = cs.length - 1; i >= 0; i--) {
       const c = cs[i]!;
       restarts += int(c.restartCount);
@@ -91,7 +93,7 @@ function podStatusReason(pod: KObject, now: number | undefined): { reason: strin
     }
     // A completed container next to a still-running one must not make the whole pod look finished.
     if (reason === 'Completed' && hasRunning) {
-      const readyCond = ((st.conditions as Any[]) ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+      const readyCond = list(st.conditions).some((c) => c.type === 'Ready' && c.status === 'True');
       reason = readyCond ? 'Running' : 'NotReady';
     }
   }
@@ -105,13 +107,13 @@ function podStatusReason(pod: KObject, now: number | undefined): { reason: strin
 
 function serviceExternalIP(svc: KObject): string {
   const sp = spec(svc);
-  const ext: string[] = sp.externalIPs ?? [];
+  const ext: string[] = list(sp.externalIPs);
   switch (sp.type ?? 'ClusterIP') {
     case 'ClusterIP':
     case 'NodePort':
       return ext.length ? ext.join(',') : '<none>';
     case 'LoadBalancer': {
-      const ing: Any[] = status(svc).loadBalancer?.ingress ?? [];
+      const ing: Any[] = list(status(svc).loadBalancer?.ingress);
       const ips = [...ing.map((i) => i.ip || i.hostname).filter(Boolean), ...ext];
       return ips.length ? ips.join(',') : '<pending>';
     }
@@ -123,13 +125,13 @@ function serviceExternalIP(svc: KObject): string {
 }
 
 function servicePorts(svc: KObject): string {
-  const ports: Any[] = spec(svc).ports ?? [];
+  const ports: Any[] = list(spec(svc).ports);
   if (ports.length === 0) return '<none>';
   return ports.map((p) => (p.nodePort ? `${p.port}:${p.nodePort}/${p.protocol ?? 'TCP'}` : `${p.port}/${p.protocol ?? 'TCP'}`)).join(',');
 }
 
 function nodeStatus(node: KObject): string {
-  const conds: Any[] = status(node).conditions ?? [];
+  const conds: Any[] = list(status(node).conditions);
   const ready = conds.find((c) => c.type === 'Ready');
   const parts = [ready ? (ready.status === 'True' ? 'Ready' : 'NotReady') : 'Unknown'];
   if (spec(node).unschedulable) parts.push('SchedulingDisabled');
@@ -146,7 +148,7 @@ function nodeRoles(node: KObject): string {
 }
 
 function nodeAddress(node: KObject, type: string): string {
-  const a = ((status(node).addresses as Any[]) ?? []).find((x) => x.type === type);
+  const a = list(status(node).addresses).find((x) => x.type === type);
   return a?.address ?? '<none>';
 }
 
@@ -204,7 +206,7 @@ function workload(first: TableColumn[], firstCells: (o: KObject, now?: number) =
 }
 
 function jobStatus(job: KObject): string {
-  const has = (t: string) => ((status(job).conditions as Any[]) ?? []).some((c) => c.type === t && c.status === 'True');
+  const has = (t: string) => list(status(job).conditions).some((c) => c.type === t && c.status === 'True');
   if (has('Complete')) return 'Complete';
   if (has('Failed')) return 'Failed';
   if (job.metadata?.deletionTimestamp) return 'Terminating';
@@ -230,7 +232,7 @@ function jobDuration(job: KObject, now?: number): string {
 }
 
 const ACCESS_MODES: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
-const accessModes = (modes: string[] | undefined) => (modes ?? []).map((m) => ACCESS_MODES[m] ?? m).join(',');
+const accessModes = (modes: string[] | undefined) => list(modes).map((m) => ACCESS_MODES[m] ?? m).join(',');
 
 function ingressHosts(ing: KObject): string {
   const hosts: string[] = [];
@@ -243,9 +245,9 @@ function ingressHosts(ing: KObject): string {
 function formatEndpoints(ep: KObject): string {
   const out: string[] = [];
   let total = 0;
-  for (const ss of ((ep as Any).subsets as Any[]) ?? []) {
+  for (const ss of list(ep as Any).subsets) {
     const ports: Any[] = ss.ports?.length ? ss.ports : [undefined];
-    for (const a of (ss.addresses as Any[]) ?? []) {
+    for (const a of list(ss.addresses)) {
       for (const p of ports) {
         total++;
         if (out.length < 3) out.push(p ? `${a.ip}:${p.port}` : a.ip);
@@ -257,7 +259,7 @@ function formatEndpoints(ep: KObject): string {
 }
 
 function rbacSubjects(rb: KObject, kind: string): string {
-  const subs = (((rb as Any).subjects as Any[]) ?? []).filter((s) => s.kind === kind)
+  const subs = (list(rb as Any).subjects).filter((s) => s.kind === kind)
     .map((s) => (kind === 'ServiceAccount' ? `${s.namespace ?? ''}/${s.name}` : s.name));
   return subs.join(', ');
 }
@@ -286,14 +288,14 @@ const pod: TableLayout = {
     const s = podStatusReason(o, now);
     const sp = spec(o);
     const st = status(o);
-    const gates: Any[] = sp.readinessGates ?? [];
+    const gates: Any[] = list(sp.readinessGates);
     let gatesCell = '<none>';
     if (gates.length) {
-      const conds: Any[] = st.conditions ?? [];
+      const conds: Any[] = list(st.conditions);
       const trueGates = gates.filter((g) => conds.some((c) => c.type === g.conditionType && c.status === 'True')).length;
       gatesCell = `${trueGates}/${gates.length}`;
     }
-    const ip = ((st.podIPs as Any[]) ?? [])[0]?.ip ?? st.podIP;
+    const ip = list(st.podIPs)[0]?.ip ?? st.podIP;
     return [`${s.ready}/${templateContainers(sp).length}`, s.reason, s.restarts, age(o, now),
       none(ip), none(sp.nodeName), none(st.nominatedNodeName), gatesCell];
   },
@@ -304,8 +306,8 @@ const LAYOUTS: Record<string, TableLayout> = {
   Pod: pod,
   Deployment: workload([
     col('Ready', 'string', 'Number of the pod with ready state'),
-    col('Up-to-date', 'string', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.'),
-    col('Available', 'string', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.'),
+    col('Up-to-date', 'integer', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.'),
+    col('Available', 'integer', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.'),
     AGE,
   ], (o, now) => [`${int(status(o).readyReplicas)}/${int(spec(o).replicas)}`, int(status(o).updatedReplicas), int(status(o).availableReplicas), age(o, now)]),
   ReplicaSet: workload([
@@ -353,7 +355,7 @@ const LAYOUTS: Record<string, TableLayout> = {
       const js: Any = sp.jobTemplate?.spec ?? {};
       const cs = templateContainers(js.template?.spec);
       const suspend = typeof sp.suspend === 'boolean' ? (sp.suspend ? 'True' : 'False') : '<unset>';
-      return [sp.schedule ?? '', none(sp.timeZone), suspend, ((st.active as unknown[]) ?? []).length,
+      return [sp.schedule ?? '', none(sp.timeZone), suspend, list(st.active).length,
         st.lastScheduleTime ? ageSince(st.lastScheduleTime, now) : '<none>', age(o, now), names(cs), images(cs), selectorCell(js.selector)];
     },
   },
@@ -387,9 +389,9 @@ const LAYOUTS: Record<string, TableLayout> = {
     ],
     cells(o, now) {
       const x = o as Any;
-      const ports: Any[] = x.ports ?? [];
+      const ports: Any[] = list(x.ports);
       const portsCell = ports.length ? ports.map((p) => (p.port === undefined ? '<unset>' : String(p.port))).join(',') : '<unset>';
-      const addrs: string[] = ((x.endpoints as Any[]) ?? []).flatMap((e) => (e.addresses as string[]) ?? []);
+      const addrs: string[] = list(x.endpoints).flatMap((e) => list(e.addresses));
       const epCell = addrs.length === 0 ? '<unset>' : addrs.length > 3 ? `${addrs.slice(0, 3).join(',')} + ${addrs.length - 3} more...` : addrs.join(',');
       return [x.addressType ?? '', portsCell, epCell, age(o, now)];
     },
@@ -412,7 +414,7 @@ const LAYOUTS: Record<string, TableLayout> = {
   ServiceAccount: {
     nameColumn: true,
     columns: [col('Secrets', 'string', 'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.'), AGE],
-    cells: (o, now) => [(((o as Any).secrets as unknown[]) ?? []).length, age(o, now)],
+    cells: (o, now) => [(list(o as Any).secrets).length, age(o, now)],
   },
   Node: {
     nameColumn: true,
@@ -494,9 +496,9 @@ const LAYOUTS: Record<string, TableLayout> = {
     ],
     cells(o, now) {
       const sp = spec(o);
-      const ing: Any[] = status(o).loadBalancer?.ingress ?? [];
+      const ing: Any[] = list(status(o).loadBalancer?.ingress);
       const address = ing.map((i) => i.ip || i.hostname).filter(Boolean).join(',');
-      return [none(sp.ingressClassName), ingressHosts(o), address, ((sp.tls as unknown[]) ?? []).length ? '80, 443' : '80', age(o, now)];
+      return [none(sp.ingressClassName), ingressHosts(o), address, list(sp.tls).length ? '80, 443' : '80', age(o, now)];
     },
   },
   IngressClass: {

@@ -65,7 +65,10 @@ export interface ResourceInfo {
   subresources: SubresourceInfo[];
   /** Name of the OpenAPI component schema for the kind, e.g. "io.k8s.api.apps.v1.Deployment". */
   schemaName: string;
-  /** Spec-change detection: fields whose change bumps metadata.generation (default: everything but metadata/status). */
+  /**
+   * The kind has a status subresource: writes through the main resource keep the stored status and
+   * status is written through /status (metadata.generation is bumped by changes outside metadata/status).
+   */
   hasStatus: boolean;
   /** Fills defaults in place, as the real API server does on create and update. */
   defaults?(obj: KObject): void;

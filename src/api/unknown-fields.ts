@@ -3,11 +3,23 @@
  * schema does not declare, in the form the real server reports (`spec.foo`,
  * `spec.template.spec.containers[0].foo`); kubectl prints them as `unknown field "spec.foo"`.
  */
-import { getStruct, jsonFields, type TypeRef } from './schemas.js';
+import { getStruct, jsonFields, type FieldDef, type TypeRef } from './schemas.js';
+
+/** JSON field tables per struct, built once: this runs on every write the API server accepts. */
+const FIELD_TABLES = new Map<string, Map<string, FieldDef> | null>();
+
+function fieldTable(structName: string): Map<string, FieldDef> | null {
+  let t = FIELD_TABLES.get(structName);
+  if (t === undefined) {
+    const def = getStruct(structName);
+    t = def ? new Map(jsonFields(def).map((f) => [f.name, f])) : null;
+    FIELD_TABLES.set(structName, t);
+  }
+  return t;
+}
 
 export function unknownFields(obj: unknown, schemaName: string): string[] {
-  const def = getStruct(schemaName);
-  if (!def) return [];
+  if (!fieldTable(schemaName)) return [];
   const out: string[] = [];
   walkStruct(obj, schemaName, '', out);
   return out;
@@ -15,9 +27,8 @@ export function unknownFields(obj: unknown, schemaName: string): string[] {
 
 function walkStruct(value: unknown, structName: string, path: string, out: string[]): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
-  const def = getStruct(structName);
-  if (!def) return;
-  const fields = new Map(jsonFields(def).map((f) => [f.name, f]));
+  const fields = fieldTable(structName);
+  if (!fields) return;
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     const p = path ? `${path}.${key}` : key;
     const f = fields.get(key);

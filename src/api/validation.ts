@@ -10,6 +10,7 @@ import {
   portNameErrors, portNumberErrors, qualifiedNameErrors,
 } from './name-rules.js';
 import { deepEqual } from './strategic-merge-patch.js';
+import { isQuantity, parseQuantity } from './quantity.js';
 
 type Any = Record<string, any>;
 type NameRule = (name: string) => string[];
@@ -196,25 +197,28 @@ function validateContainer(e: FieldErrors, c: unknown, path: string, volumes: Se
     e.invalid(`${path}.livenessProbe.successThreshold`, c.livenessProbe.successThreshold, 'must be 1');
   }
   if (isObj(c.resources)) {
-    for (const kind of ['limits', 'requests']) {
-      for (const [k, v] of Object.entries(isObj(c.resources[kind]) ? c.resources[kind] : {})) {
+    const limits: Any = isObj(c.resources.limits) ? c.resources.limits : {};
+    const requests: Any = isObj(c.resources.requests) ? c.resources.requests : {};
+    for (const [kind, list] of [['limits', limits], ['requests', requests]] as const) {
+      for (const [k, v] of Object.entries(list)) {
         if (!isQuantity(v)) e.invalid(`${path}.resources.${kind}[${k}]`, v, "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+        else if (parseQuantity(v) < 0) e.invalid(`${path}.resources.${kind}[${k}]`, v, 'must be greater than or equal to 0');
+      }
+    }
+    for (const [k, v] of Object.entries(requests)) {
+      if (limits[k] !== undefined && isQuantity(v) && isQuantity(limits[k]) && parseQuantity(v) > parseQuantity(limits[k])) {
+        e.invalid(`${path}.resources.requests`, v, `must be less than or equal to ${k} limit of ${limits[k]}`);
       }
     }
   }
 }
 
-/** resource.Quantity syntax (ParseQuantity). */
-export function isQuantity(v: unknown): boolean {
-  if (typeof v === 'number') return Number.isFinite(v);
-  if (typeof v !== 'string') return false;
-  return /^[+-]?(\d+(\.\d*)?|\.\d+)(([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$/.test(v);
-}
 
-const VOLUME_SOURCES = ['hostPath', 'emptyDir', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'secret', 'nfs', 'iscsi',
-  'glusterfs', 'persistentVolumeClaim', 'rbd', 'flexVolume', 'cinder', 'cephfs', 'flocker', 'downwardAPI', 'fc', 'azureFile',
-  'configMap', 'vsphereVolume', 'quobyte', 'azureDisk', 'photonPersistentDisk', 'portworxVolume', 'scaleIO', 'projected',
-  'storageos', 'csi', 'ephemeral', 'image'];
+/** In the order validateVolumeSource checks them: the second one present is the one reported. */
+const VOLUME_SOURCES = ['emptyDir', 'hostPath', 'gitRepo', 'gcePersistentDisk', 'awsElasticBlockStore', 'secret', 'nfs', 'iscsi',
+  'glusterfs', 'flocker', 'persistentVolumeClaim', 'rbd', 'quobyte', 'cephfs', 'cinder', 'downwardAPI', 'fc', 'flexVolume',
+  'configMap', 'azureFile', 'vsphereVolume', 'photonPersistentDisk', 'projected', 'portworxVolume', 'azureDisk', 'storageos',
+  'scaleIO', 'csi', 'ephemeral', 'image'];
 
 function validateVolumes(e: FieldErrors, volumes: unknown, path: string): Set<string> {
   const names = new Set<string>();
@@ -590,6 +594,17 @@ export function cronErrors(schedule: string): string[] {
   return errs;
 }
 
+/** IANA zone names as Go's time.LoadLocation accepts them (Local is refused by the server). */
+function validTimeZone(tz: string): boolean {
+  if (tz === '' || tz === 'Local' || tz.includes(' ')) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function validateCronJob(o: KObject, old?: KObject): FieldCause[] {
   const e = new FieldErrors();
   validateMeta(e, o, dns1123SubdomainErrors, true);
@@ -605,6 +620,9 @@ function validateCronJob(o: KObject, old?: KObject): FieldCause[] {
   nonNegative(e, spec.successfulJobsHistoryLimit, 'spec.successfulJobsHistoryLimit');
   nonNegative(e, spec.failedJobsHistoryLimit, 'spec.failedJobsHistoryLimit');
   nonNegative(e, spec.startingDeadlineSeconds, 'spec.startingDeadlineSeconds');
+  if (spec.timeZone !== undefined && spec.timeZone !== null && !validTimeZone(String(spec.timeZone))) {
+    e.invalid('spec.timeZone', spec.timeZone, `unknown time zone ${spec.timeZone}`);
+  }
   if (!isObj(spec.jobTemplate)) e.required('spec.jobTemplate');
   else {
     validateLabels(e, spec.jobTemplate.metadata?.labels, 'spec.jobTemplate.metadata.labels');

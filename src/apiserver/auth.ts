@@ -17,6 +17,7 @@ const PUBLIC = new Set(['/healthz', '/livez', '/readyz', '/version', '/version/'
 
 export class Authenticator {
   private readonly admin: Buffer;
+  private readonly byConnection = new WeakMap<TLSSocket, Identity>();
 
   constructor(adminToken: string) {
     this.admin = Buffer.from(adminToken);
@@ -35,11 +36,16 @@ export class Authenticator {
       return undefined;
     }
     const sock = req.socket as TLSSocket;
+    // A keep-alive connection carries one certificate: decode it once per connection.
+    const known = this.byConnection.get(sock);
+    if (known) return known;
     if (sock.authorized) {
       const subject = sock.getPeerCertificate()?.subject as unknown as Record<string, string | string[]> | undefined;
       if (subject?.CN) {
         const o = subject.O;
-        return { user: String(subject.CN), groups: [...(Array.isArray(o) ? o : o ? [o] : []), 'system:authenticated'] };
+        const id = { user: String(subject.CN), groups: [...(Array.isArray(o) ? o : o ? [o] : []), 'system:authenticated'] };
+        this.byConnection.set(sock, id);
+        return id;
       }
     }
     return undefined;

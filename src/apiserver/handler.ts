@@ -31,7 +31,7 @@ export interface HandlerDeps {
   auth: Authenticator;
   namespaces: NamespaceLifecycle;
   openapi: OpenApiCache;
-  protobuf?: ProtobufDecoder;
+  protobuf: ProtobufDecoder;
   serverAddress: () => string;
 }
 
@@ -319,7 +319,7 @@ export class ApiHandler {
           const opts = writeOptions(q);
           const { obj, deleted } = await reg.delete(info, ns, name, await this.deleteOptions(req, q), opts);
           if (info.kind === 'Namespace' && !opts.dryRun) this.d.namespaces.finalize(name);
-          if (deleted && info.kind !== 'Namespace') return send(res, 200, render.object(obj));
+          // 202 tells the client the object still exists (finalizers, graceful deletion).
           return send(res, deleted ? 200 : 202, render.object(obj));
         }
       }
@@ -351,15 +351,7 @@ export class ApiHandler {
           throw new BosunError('Invalid', `Binding "${name}" is invalid: target.name: Required value`, { causes: [{ field: 'target.name', reason: 'FieldValueRequired', message: 'Required value' }] });
         }
         const opts = writeOptions(q);
-        await reg.mutate(info, ns, name, opts, (pod) => {
-          const spec = (pod.spec ??= {}) as { nodeName?: string };
-          if (spec.nodeName) {
-            throw new BosunError('Conflict', `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${spec.nodeName}"`,
-              { details: { name, kind: 'pods/binding' } });
-          }
-          spec.nodeName = target.name;
-          return pod;
-        });
+        await reg.bind(info, ns!, name, target.name, opts);
         return send(res, 201, successStatus());
       }
       case 'eviction': {

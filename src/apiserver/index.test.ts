@@ -10,6 +10,7 @@ import { startApiServer, type RunningApiServer } from './index.js';
 let dir: string;
 let server: RunningApiServer;
 let kc: KubeClient;
+let store: MemoryStore;
 
 const isKind = (kind: string) => (err: any) => err?.kind === kind;
 
@@ -33,7 +34,8 @@ function raw(method: string, path: string, body?: string | Buffer, headers: Reco
 before(async () => {
   dir = mkdtempSync('/tmp/bosun-test-');
   const instance = loadInstance(dir);
-  server = await startApiServer({ instance, store: new MemoryStore(), port: 0 });
+  store = new MemoryStore();
+  server = await startApiServer({ instance, store, port: 0 });
   kc = KubeClient.fromKubeconfig(instance.paths.kubeconfig);
 });
 
@@ -222,5 +224,39 @@ describe('registry', () => {
     await assert.rejects(kc.request('POST', '/api/v1/namespaces/default/pods/p/binding', bind), isKind('Conflict'));
     assert.equal((await kc.get<any>(R.pods, 'p')).spec.nodeName, 'n1');
     await assert.rejects(kc.request('GET', '/api/v1/namespaces/default/pods/p/log'), isKind('NotFound'));
+  });
+
+  test('watch from a compacted resourceVersion ends with an ERROR event carrying 410 Expired', async () => {
+    const old = (await kc.create(R.configmaps, cm('before-compact'))).metadata!.resourceVersion!;
+    await kc.create(R.configmaps, cm('after-compact'));
+    await store.compact(await store.revision());
+    const res = await raw('GET', `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${old}`);
+    const ev = JSON.parse(res.text.trim().split('\n')[0]);
+    assert.equal(ev.type, 'ERROR');
+    assert.equal(ev.object.code, 410);
+    assert.equal(ev.object.reason, 'Expired');
+    await assert.rejects(async () => {
+      for await (const _ of kc.watch(R.configmaps, { namespace: 'default', resourceVersion: old })) break;
+    }, isKind('Gone'));
+  });
+
+  test('legacy /watch/ path with sendInitialEvents ends the initial ADDEDs with a bookmark', async () => {
+    const res = await raw('GET', '/api/v1/watch/namespaces/default/configmaps/a?sendInitialEvents=true&allowWatchBookmarks=true&timeoutSeconds=1');
+    const events = res.text.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(events.map((e) => e.type), ['ADDED', 'BOOKMARK']);
+    assert.equal(events[0].object.metadata.name, 'a');
+    assert.equal(events[1].object.metadata.annotations['k8s.io/initial-events-end'], 'true');
+  });
+
+  test('dryRun create stores nothing; deletecollection by label; eviction deletes the pod', async () => {
+    const dry = await kc.create(R.configmaps, cm('dry'), { dryRun: true });
+    assert.equal(dry.metadata?.name, 'dry');
+    await assert.rejects(kc.get(R.configmaps, 'dry'), isKind('NotFound'));
+    const deleted = await kc.request<{ items: unknown[] }>('DELETE', '/api/v1/namespaces/default/configmaps?labelSelector=app%3Deven');
+    assert.equal(deleted.items.length, 4);
+    assert.equal((await kc.list(R.configmaps, { namespace: 'default', labelSelector: 'app' })).items.length, 3);
+    await kc.create(R.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'evictee' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+    await kc.request('POST', '/api/v1/namespaces/default/pods/evictee/eviction', { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'evictee' } });
+    await assert.rejects(kc.get(R.pods, 'evictee'), isKind('NotFound'));
   });
 });

@@ -442,6 +442,7 @@ export class Registry {
       // The last finalizer is gone from an object marked for deletion: it goes now.
       try {
         const del = await this.store.delete(key, kv.modRevision);
+        if (info.kind === 'Service') this.ips.release(del.value as KObject);
         return del.value as KObject;
       } catch (err) {
         if (!isKind(err, 'NotFound') && !isKind(err, 'Conflict')) throw err;
@@ -453,6 +454,31 @@ export class Registry {
   /** A read-modify-write of the main resource through `fn` (subresources that edit an object: scale, binding). */
   async mutate(info: ResourceInfo, ns: string | undefined, name: string, opts: WriteOptions, fn: (cur: KObject) => KObject): Promise<KObject> {
     return this.write(info, ns, name, opts, undefined, fn);
+  }
+
+  /**
+   * pods/binding: sets spec.nodeName once, straight through storage as the real binding REST does
+   * (pod update validation forbids spec changes; binding is the one sanctioned way).
+   */
+  async bind(info: ResourceInfo, ns: string, name: string, node: string, opts: WriteOptions): Promise<void> {
+    const key = objectKey(info, ns, name);
+    const assign = (cur: KObject): KObject => {
+      const pod = structuredClone(cur);
+      if (pod.metadata?.deletionTimestamp) {
+        throw this.conflict(info, name, `pod ${name} is being deleted, cannot be assigned to a host`);
+      }
+      const spec = (pod.spec ??= {}) as { nodeName?: string };
+      if (spec.nodeName) throw this.conflict(info, name, `pod ${name} is already assigned to node "${spec.nodeName}"`);
+      spec.nodeName = node;
+      delete pod.metadata!.resourceVersion;
+      return pod;
+    };
+    try {
+      if (opts.dryRun) assign((await this.store.get(key)).value as KObject);
+      else await this.store.guaranteedUpdate(key, (kv) => assign(kv.value as KObject));
+    } catch (err) {
+      throw this.storeError(err, info, name);
+    }
   }
 
   async exists(info: ResourceInfo, ns: string | undefined, name: string): Promise<boolean> {

@@ -54,11 +54,8 @@ function parseJson(text: string): unknown {
   }
 }
 
-export function decodeBody(body: Buffer, media: string, protobuf: ProtobufDecoder | undefined): unknown {
-  if (media === 'application/vnd.kubernetes.protobuf') {
-    if (!protobuf) throw new BosunError('UnsupportedMediaType', 'protobuf request bodies are not supported by this server');
-    return protobuf(body);
-  }
+export function decodeBody(body: Buffer, media: string, protobuf: ProtobufDecoder): unknown {
+  if (media === 'application/vnd.kubernetes.protobuf') return protobuf(body);
   const text = body.toString('utf8');
   if (text.trim() === '') return undefined;
   if (media === 'application/yaml' || media === 'application/apply-patch+yaml') {

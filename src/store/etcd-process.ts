@@ -53,6 +53,10 @@ export async function startEtcd(opts: StartEtcdOptions = {}): Promise<EtcdProces
     child.stderr!.on('data', (c: Buffer) => {
       stderr = (stderr + c.toString()).slice(-4000);
     });
+    // Neither etcd nor its stderr pipe keeps the caller alive: a test that forgets stop() still
+    // exits, and the exit hook below takes etcd and its temp dir with it.
+    child.unref();
+    (child.stderr as unknown as { unref(): void }).unref();
     // If the test or benchmark process dies without calling stop(), etcd must not outlive it.
     const onExit = () => {
       child.kill('SIGKILL');

@@ -28,20 +28,23 @@ export async function pump(client: EngineClient, session: { socket: Socket; head
       (stream === 2 ? process.stderr : process.stdout).write(payload);
     });
   };
-  const stdin = process.stdin;
-  const raw = opts.tty && opts.stdin && stdin.isTTY;
+  // process.stdin is touched only when forwarded: merely opening it can keep the process alive.
+  const stdin = opts.stdin ? process.stdin : undefined;
+  const raw = Boolean(opts.tty && stdin?.isTTY);
   const resize = () => {
     if (!opts.resizePath || !process.stdout.isTTY) return;
     void client.call('POST', opts.resizePath, { query: { h: process.stdout.rows, w: process.stdout.columns } }).catch(() => undefined);
   };
-  if (raw) stdin.setRawMode(true);
+  if (raw) stdin!.setRawMode(true);
   if (opts.tty) {
     resize();
     process.on('SIGWINCH', resize);
   }
-  if (opts.stdin) {
-    stdin.on('data', (d) => socket.write(d));
-    stdin.on('end', () => socket.end());
+  const onData = (d: Buffer) => socket.write(d);
+  const onEnd = () => socket.end();
+  if (stdin) {
+    stdin.on('data', onData);
+    stdin.on('end', onEnd);
     stdin.resume();
   }
   try {
@@ -55,11 +58,13 @@ export async function pump(client: EngineClient, session: { socket: Socket; head
       socket.on('error', reject);
     });
   } finally {
-    if (raw) stdin.setRawMode(false);
     process.off('SIGWINCH', resize);
-    if (opts.stdin) stdin.pause();
-    stdin.removeAllListeners('data');
-    stdin.removeAllListeners('end');
+    if (stdin) {
+      if (raw) stdin.setRawMode(false);
+      stdin.off('data', onData);
+      stdin.off('end', onEnd);
+      stdin.pause();
+    }
     socket.destroy();
   }
 }

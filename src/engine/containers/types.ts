@@ -176,7 +176,11 @@ export interface ContainerManager {
   /** Tar of a path inside the container (docker cp out) and the stat header value. */
   archiveGet(ref: string, path: string): Promise<{ stat: Record<string, unknown>; tar: Readable }>;
   archivePut(ref: string, path: string, tar: Readable): Promise<void>;
-  prune(): Promise<{ ContainersDeleted: string[]; SpaceReclaimed: number }>;
+  /** Removes stopped containers; `label` and `until` filters as Docker's. */
+  prune(filters?: Record<string, string[]>): Promise<{ ContainersDeleted: string[]; SpaceReclaimed: number }>;
+  /** Joins a network now (running) or at the next start. */
+  connect(ref: string, network: string, endpoint?: { Aliases?: string[] | null; IPAMConfig?: { IPv4Address?: string } | null }): Promise<void>;
+  disconnect(ref: string, network: string, force?: boolean): Promise<void>;
 
   execCreate(ref: string, req: ExecCreate): Promise<{ Id: string }>;
   /** Runs the exec; with `streams` attached, resolves when the process exits. */

@@ -53,3 +53,10 @@ test('router: image names with / and :, exact routes first', () => {
   assert.deepEqual(r.match('DELETE', '/images/sha256%3Aabc')?.params, { name: 'sha256:abc' });
   assert.equal(r.match('PUT', '/images/x'), undefined);
 });
+
+test('log timestamps become UTC with nine fraction digits', async () => {
+  const { utcNano } = await import('./routes/containers.js');
+  assert.equal(utcNano('2026-11-25T16:24:00.123456789+00:00'), '2026-11-25T16:24:00.123456789Z');
+  assert.equal(utcNano('2026-11-25T17:24:00.5+01:00'), '2026-11-25T16:24:00.500000000Z');
+  assert.equal(utcNano('2026-11-25T16:24:00Z'), '2026-11-25T16:24:00.000000000Z');
+});

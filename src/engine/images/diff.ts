@@ -5,12 +5,11 @@
  * are written once with link entries after, so the same upper gives the same tar.
  */
 import * as fs from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { join, posix } from 'node:path';
-import { internal } from '../../errors/index.js';
+import { runPython } from './python.js';
 import type { TarHeader, TarInput } from './tar.js';
 
-// Lists directories marked opaque; node has no getxattr, python3 does (see unpack.ts).
+// Lists directories marked opaque (node has no getxattr; see python.ts).
 const OPAQUE_HELPER = `
 import json, os, sys
 root = sys.argv[1]
@@ -25,9 +24,8 @@ json.dump(out, sys.stdout)
 `;
 
 function opaqueDirs(root: string): Set<string> {
-  const r = spawnSync('python3', ['-I', '-c', OPAQUE_HELPER, root], { encoding: 'utf8' });
-  if (r.error || r.status !== 0) throw internal(`listing opaque directories failed: ${r.error?.message ?? r.stderr.trim()}`);
-  return new Set((JSON.parse(r.stdout) as string[]).map((p) => (p === '.' ? '' : p)));
+  const out = runPython('listing opaque directories', OPAQUE_HELPER, [root]);
+  return new Set((JSON.parse(out) as string[]).map((p) => (p === '.' ? '' : p)));
 }
 
 /** Linux's dev_t split (glibc's gnu_dev_major/minor). */

@@ -7,7 +7,7 @@ import type { Instance } from '../../server/instance.js';
 import type { EngineEvents } from '../events.js';
 import { OciImageStore } from './oci-store.js';
 
-export type { ImageStore, ImageContent, Image, ImageRuntimeConfig, HistoryEntry, Mount, ImportOptions } from './types.js';
+export type { ImageStore, ImageContent, CommitOptions, Image, ImageRuntimeConfig, HistoryEntry, Mount, ImportOptions } from './types.js';
 export { OciImageStore, type ManifestJson, type ConfigJson } from './oci-store.js';
 export { MEDIA, hostArchitecture } from './media.js';
 export {
@@ -19,7 +19,7 @@ export { applyChanges } from './changes.js';
 
 /**
  * Opens the instance's image store (an ImageStore and ImageContent; OciImageStore adds
- * `rootfsMounts`, `addRepoDigest`, `layersSize`) and makes sure
+ * `rootfsMounts`, `addRepoDigest`) and makes sure
  * `busybox:latest` exists (built locally if not).
  */
 export async function createImageStore(instance: Instance, events: EngineEvents): Promise<OciImageStore> {

@@ -55,6 +55,13 @@ async function withMounted(store: OciImageStore, key: string, imageId: string, d
   }
 }
 
+function record(events: EngineEvents): { seen: EngineEvent[]; stop: () => void } {
+  const seen: EngineEvent[] = [];
+  const ac = new AbortController();
+  (async () => { for await (const ev of events.subscribe({}, ac.signal)) seen.push(ev); })();
+  return { seen, stop: () => ac.abort() };
+}
+
 test('busybox builds with a stable ID in two separate stores and runs when mounted', async () => {
   const a = tmpDir();
   const b = tmpDir();
@@ -68,9 +75,13 @@ test('busybox builds with a stable ID in two separate stores and runs when mount
     assert.deepEqual(img1.config.Cmd, ['sh']);
     assert.deepEqual(img1.config.Env, ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin']);
     assert.ok(img1.size > 1_000_000);
+    assert.equal(await s1.layersSize(), img1.size);
     // Reopening finds it instead of rebuilding.
     assert.equal((await open(a).ensureBusybox()).manifestDigest, img1.manifestDigest);
     assert.equal(JSON.parse(fs.readFileSync(join(a, 'images/oci-layout'), 'utf8')).imageLayoutVersion, '1.0.0');
+    // The store itself is an OCI layout other tools read.
+    const raw = JSON.parse(execFileSync('skopeo', ['inspect', '--raw', `oci:${join(a, 'images')}:latest`], { encoding: 'utf8' }));
+    assert.equal(raw.config.digest, img1.id);
 
     await withMounted(s1, 'c1', img1.id, a, (mnt) => {
       execFileSync('chroot', [mnt, '/bin/true']);
@@ -145,8 +156,10 @@ test('import applies changes, accepts gzip, tags, emits an event, and rolls back
 test('save then load into another store gives the same image, and other tools can read the archive', async () => {
   const a = tmpDir();
   const b = tmpDir();
+  const events = new EngineEvents();
+  const rec = record(events);
   try {
-    const s1 = open(a);
+    const s1 = open(a, events);
     const bb = await s1.ensureBusybox();
     const imp = await s1.importTar(Readable.from([await tarOf([f('x', 'y')])]), { ref: 'localhost:5000/app:v1' });
     await s1.tag('localhost:5000/app:v1', 'other:2');
@@ -155,8 +168,10 @@ test('save then load into another store gives the same image, and other tools ca
     for await (const e of readTar([archive])) names.push(e.header.name);
     for (const n of ['index.json', 'manifest.json', 'oci-layout', 'repositories', `blobs/sha256/${bb.manifestDigest.slice(7)}`]) assert.ok(names.includes(n), n);
 
-    const s2 = open(b);
+    const s2 = open(b, events);
     const loaded = await s2.load(Readable.from([archive]));
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(rec.seen.filter((e) => e.Actor.ID === bb.id).map((e) => `${e.Action} ${e.Actor.Attributes.name}`), ['save busybox:latest', 'load busybox:latest']);
     assert.deepEqual(loaded.sort(), ['busybox:latest', 'localhost:5000/app:v1', 'other:2']);
     const got = await s2.get('busybox');
     assert.equal(got.id, bb.id);
@@ -183,6 +198,7 @@ test('save then load into another store gives the same image, and other tools ca
     assert.deepEqual(viaDocker.rootfs.diff_ids, bb.diffIds);
     const viaOci = JSON.parse(execFileSync('skopeo', ['inspect', '--raw', `oci-archive:${file}:latest`], { encoding: 'utf8' }));
     assert.equal(viaOci.config.digest, bb.id);
+    rec.stop();
     // And an OCI archive written by skopeo (gzip layers, its own re-serialised config) loads.
     const foreign = join(a, 'skopeo-oci.tar');
     execFileSync('skopeo', ['copy', '-q', '--dest-compress', `docker-archive:${file}:busybox:latest`, `oci-archive:${foreign}:busybox:v9`]);
@@ -196,6 +212,7 @@ test('save then load into another store gives the same image, and other tools ca
       fs.rmSync(b3, { recursive: true, force: true });
     }
   } finally {
+    rec.stop();
     fs.rmSync(a, { recursive: true, force: true });
     fs.rmSync(b, { recursive: true, force: true });
   }
@@ -260,8 +277,10 @@ test('loads a hand-made OCI layout tarball with a gzip layer behind an image ind
 
 test('tag, untag, remove and prune follow Docker', async () => {
   const dir = tmpDir();
+  const events = new EngineEvents();
+  const rec = record(events);
   try {
-    const store = open(dir);
+    const store = open(dir, events);
     const bb = await store.ensureBusybox();
     const mk = async (content: string, ref?: string) => store.importTar(Readable.from([await tarOf([f('c', content)])]), { ref });
     const one = await mk('one', 'one:1');
@@ -275,6 +294,10 @@ test('tag, untag, remove and prune follow Docker', async () => {
     assert.deepEqual(await store.remove('alias:x'), [{ Untagged: 'alias:x' }]);
     assert.deepEqual(await store.remove('one:2'), [{ Untagged: 'one:2' }]);
     assert.deepEqual(await store.remove('one:1'), [{ Untagged: 'one:1' }, { Deleted: one.id }]);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(rec.seen.filter((e) => e.Actor.ID === one.id).map((e) => `${e.Action} ${e.Actor.Attributes.name ?? ''}`), [
+      'import one:1', 'tag alias:x', 'tag one:2', 'untag alias:x', 'untag one:2', 'untag one:1', `delete ${one.id}`,
+    ]);
     await assert.rejects(store.get(one.id), kind('NotFound'));
     assert.ok(!fs.existsSync(join(dir, 'images/blobs/sha256', one.id.slice(7))));
     assert.ok(!fs.existsSync(join(dir, 'snapshots/layers', one.diffIds[0].slice(7))));
@@ -305,6 +328,7 @@ test('tag, untag, remove and prune follow Docker', async () => {
     assert.equal(blobCount(dir), 0);
     assert.deepEqual(fs.readdirSync(join(dir, 'snapshots/layers')), []);
   } finally {
+    rec.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
@@ -334,6 +358,25 @@ test('ingest API: blobs by digest, a Docker schema2 manifest with tag and digest
     assert.deepEqual(await store.remove('localhost:5000/p:1'), [
       { Untagged: 'localhost:5000/p:1' }, { Untagged: `localhost:5000/p@${sha(manifest)}` }, { Deleted: img.id },
     ]);
+    assert.equal(blobCount(dir), 0);
+
+    // The same config under two manifests (gzip and plain layer) is one image; removal takes both.
+    await store.writeBlob(Readable.from([layer]));
+    await store.writeBlob(Readable.from([layerTar]));
+    await store.writeBlob(Readable.from([config]));
+    const plain = Buffer.from(JSON.stringify({
+      schemaVersion: 2, mediaType: MEDIA.ociManifest,
+      config: { mediaType: MEDIA.ociConfig, digest: sha(config), size: config.length },
+      layers: [{ mediaType: MEDIA.ociLayer, digest: sha(layerTar), size: layerTar.length }],
+    }));
+    await store.putManifest(manifest, MEDIA.dockerManifest, ['two:gz']);
+    await store.putManifest(plain, MEDIA.ociManifest, ['two:plain']);
+    const both = await store.list();
+    assert.equal(both.length, 1);
+    assert.deepEqual(both[0].repoTags.sort(), ['two:gz', 'two:plain']);
+    await store.remove(both[0].id, { force: true });
+    assert.equal(blobCount(dir), 0);
+    assert.deepEqual(fs.readdirSync(join(dir, 'snapshots/layers')), []);
     const missing = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA.ociManifest, config: { mediaType: MEDIA.ociConfig, digest: sha('x'), size: 1 }, layers: [] }));
     await assert.rejects(store.putManifest(missing, MEDIA.ociManifest, ['q']), kind('NotFound'));
   } finally {
@@ -358,6 +401,7 @@ test('commit turns a container upper layer (whiteouts, opaque dirs, hard links) 
     assert.deepEqual(img.config.Env, bb.config.Env);
     assert.equal(img.author, 'me');
     assert.equal(img.history.length, 2);
+    assert.equal(await store.layersSize(), img.size, 'the shared busybox layer counts once');
     await store.removeRootfs('ctr');
     await withMounted(store, 'ctr2', img.id, dir, (mnt) => {
       assert.equal(execFileSync('chroot', [mnt, '/bin/cat', '/hello'], { encoding: 'utf8' }), 'hello\n');

@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
 import { badRequest, conflict, notFound, BosunError } from '../../errors/index.js';
 import type { EngineEvents } from '../events.js';
-import type { HistoryEntry, Image, ImageContent, ImageRuntimeConfig, ImageStore, ImportOptions, Mount } from './types.js';
+import type { CommitOptions, HistoryEntry, Image, ImageContent, ImageRuntimeConfig, ImageStore, ImportOptions, Mount } from './types.js';
 import {
   ANNOTATION_IMAGE_NAME, ANNOTATION_REF_NAME, OciLayout, type Descriptor,
 } from './layout.js';
@@ -40,19 +40,6 @@ export interface ManifestJson {
   config: Descriptor;
   layers: Descriptor[];
   annotations?: Record<string, string>;
-}
-
-export interface CommitOptions {
-  /** Reference to tag the new image with. */
-  ref?: string;
-  /** Dockerfile-style changes applied over `config`. */
-  changes?: string[];
-  message?: string;
-  author?: string;
-  /** The runtime config to start from (the container's); the parent image's when absent. */
-  config?: ImageRuntimeConfig;
-  /** History `created_by`, e.g. the container's command. */
-  createdBy?: string;
 }
 
 export interface ConfigJson {
@@ -369,9 +356,11 @@ export class OciImageStore implements ImageStore, ImageContent {
     const keepChains = new Set<string>(this.pinned.keys());
     const inUse = new Set(this.snapshots.keys().values());
     for (const g of this.groups().values()) {
-      const m = this.manifest(g.manifest.digest);
-      keepBlobs.add(g.manifest.digest).add(m.config.digest);
-      for (const l of m.layers) keepBlobs.add(l.digest);
+      keepBlobs.add(g.configDigest);
+      for (const md of g.manifests) {
+        keepBlobs.add(md);
+        for (const l of this.manifest(md).layers) keepBlobs.add(l.digest);
+      }
       for (const c of chainIds(this.config(g.configDigest).rootfs.diff_ids)) keepChains.add(c);
     }
     for (const d of this.layout.entries()) keepBlobs.add(d.digest);
@@ -769,8 +758,7 @@ export class OciImageStore implements ImageStore, ImageContent {
     return this.snapshots.usage(key);
   }
 
-  /** Bytes of every unpacked layer (`docker system df` LayersSize). */
-  layersSize(): number {
+  async layersSize(): Promise<number> {
     return this.snapshots.listLayers().reduce((n, c) => n + (this.snapshots.layerInfo(c)?.size ?? 0), 0);
   }
 }

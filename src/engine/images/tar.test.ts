@@ -98,6 +98,21 @@ test('GNU tar reads what we write and we read what GNU tar writes', async () => 
   }
 });
 
+test('xz, zstd and bzip2 input is refused by name', async () => {
+  const junk = Buffer.alloc(1024, 0x55);
+  const heads: Array<[string, Buffer]> = [
+    ['xz', Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])],
+    ['zstd', Buffer.from([0x28, 0xb5, 0x2f, 0xfd])],
+    ['bzip2', Buffer.from('BZh91AY&SY', 'latin1')],
+  ];
+  for (const [name, magic] of heads) {
+    await assert.rejects(readAll(Buffer.concat([magic, junk])), (e: unknown) => e instanceof BosunError && e.kind === 'UnsupportedMediaType' && e.message.startsWith(name));
+  }
+  // A file name that merely starts like a magic number is still a tar.
+  const odd = await collect(writeTar([{ header: { ...sample()[1].header, name: 'BZh9' }, body: sample()[1].body }]));
+  assert.equal((await readAll(odd))[0].header.name, 'BZh9');
+});
+
 test('a corrupt header is a BadRequest, not a crash', async () => {
   const data = await collect(writeTar(sample()));
   data[5] ^= 0xff;

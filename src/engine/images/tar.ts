@@ -246,13 +246,21 @@ export async function* readTar(source: ByteSource): AsyncGenerator<TarEntry> {
   }
 }
 
+// Magic numbers (as latin1) of the other compressions `docker load` meets; none can start a tar
+// header, whose first bytes are a file name.
+const OTHER_COMPRESSIONS: Array<[string, RegExp]> = [
+  ['xz', /^\xfd7zXZ\x00/],
+  ['zstd', /^\x28\xb5\x2f\xfd/],
+  ['bzip2', /^BZh[1-9]1AY&SY/],
+];
+
 /** Passes a byte stream through gunzip when it starts with the gzip magic. */
 export async function* maybeGunzip(source: ByteSource): AsyncGenerator<Buffer> {
   const it = iterate(source);
   const head: Buffer[] = [];
   let headLen = 0;
   let done = false;
-  while (headLen < 2) {
+  while (headLen < 10) {
     const r = await it.next();
     if (r.done) { done = true; break; }
     const c = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value as Uint8Array);
@@ -261,6 +269,11 @@ export async function* maybeGunzip(source: ByteSource): AsyncGenerator<Buffer> {
   }
   const first = Buffer.concat(head);
   const gzip = first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
+  for (const [name, magic] of OTHER_COMPRESSIONS) {
+    if (magic.test(first.subarray(0, 10).toString('latin1'))) {
+      throw new BosunError('UnsupportedMediaType', `${name}-compressed archives are not supported: send it uncompressed or gzip-compressed`);
+    }
+  }
   if (!gzip) {
     if (first.length) yield first;
     if (done) return;

@@ -5,8 +5,10 @@
  * Lifecycle of a container's root filesystem: `prepareRootfs(key, imageId)` creates a writable
  * upper layer over the image's read-only layers and returns the mount to perform (the runtime
  * mounts it; this store never runs containers), `rootfsUsage(key)` measures the upper layer,
- * `removeRootfs(key)` deletes it once the container is gone. An image is "in use" while any
- * prepared rootfs refers to it; `remove` refuses that unless forced.
+ * `removeRootfs(key)` deletes it once the container is gone; `commitRootfs(key)` may turn the
+ * upper layer into a new image before that. An image is "in use" while any prepared rootfs refers
+ * to it; `remove` refuses that unless forced, and a forced removal only untags it (it stays,
+ * dangling, for `prune` once no rootfs uses it).
  */
 import type { Readable } from 'node:stream';
 
@@ -75,6 +77,19 @@ export interface ImportOptions {
   platform?: string;
 }
 
+export interface CommitOptions {
+  /** Reference to tag the new image with. */
+  ref?: string;
+  /** Dockerfile-style changes applied over `config`. */
+  changes?: string[];
+  message?: string;
+  author?: string;
+  /** The runtime config to start from (the container's); the parent image's when absent. */
+  config?: ImageRuntimeConfig;
+  /** History `created_by`, e.g. the container's command. */
+  createdBy?: string;
+}
+
 export interface ImageStore {
   list(): Promise<Image[]>;
   /** By "name[:tag]", "name@sha256:…", "sha256:<id>", or an unambiguous ID prefix. NotFound otherwise. */
@@ -102,6 +117,13 @@ export interface ImageStore {
   rootfsUsage(key: string): Promise<number>;
   /** Image IDs referenced by prepared rootfs keys. */
   inUse(): Promise<Set<string>>;
+  /**
+   * `docker commit`: the rootfs's upper layer becomes a new layer over the image it was prepared
+   * from. The caller pauses or stops the container first so files do not change mid-read.
+   */
+  commitRootfs(key: string, opts?: CommitOptions): Promise<Image>;
+  /** Bytes of all unpacked layers, each counted once (`docker system df` LayersSize). */
+  layersSize(): Promise<number>;
 }
 
 /** The additions the registry and pull/push need: blobs by digest and manifests by reference. */

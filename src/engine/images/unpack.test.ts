@@ -100,9 +100,11 @@ test('paths escaping the root are refused and nothing lands outside', async () =
 test('a later entry replaces an earlier one of another kind', async () => {
   const dir = fs.mkdtempSync('/tmp/bosun-test-');
   try {
-    await unpack([e('x', 'file', {}, 'file'), e('x/', 'directory'), e('x/y', 'file', {}, 'y'), e('z/', 'directory'), e('z', 'symlink', { linkname: 'x' })], dir);
+    await unpack([e('x', 'file', {}, 'file'), e('x/', 'directory'), e('x/y', 'file', {}, 'y'), e('z/', 'directory'), e('z', 'symlink', { linkname: 'x' }),
+      e('w', 'file', {}, 'old'), e('.wh.w', 'file'), e('w', 'file', {}, 'again')], dir);
     assert.ok(fs.statSync(join(dir, 'x')).isDirectory());
     assert.ok(fs.lstatSync(join(dir, 'z')).isSymbolicLink());
+    assert.equal(fs.readFileSync(join(dir, 'w'), 'utf8'), 'again');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

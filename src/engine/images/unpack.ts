@@ -4,21 +4,20 @@
  * `.wh..wh..opq` becomes `trusted.overlay.opaque=y` on its directory.
  *
  * Node has no mknod/setxattr, so device nodes, whiteouts and xattrs are collected and applied at
- * the end in one python3 process (one spawn per layer, and only for layers that need it); plain
- * files, directories and links are written in-process with synchronous calls, which keeps a
- * busybox-sized layer at a few milliseconds.
+ * the end in one python3 process (see python.ts); plain files, directories and links are written
+ * in-process with synchronous calls, which keeps a busybox-sized layer in the tens of ms.
  */
 import * as fs from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { posix } from 'node:path';
-import { badRequest, internal } from '../../errors/index.js';
-import type { TarEntry, TarHeader } from './tar.js';
+import { badRequest } from '../../errors/index.js';
+import { runPython } from './python.js';
+import type { TarEntry } from './tar.js';
 
 const WHITEOUT_PREFIX = '.wh.';
 const OPAQUE = '.wh..wh..opq';
 
 type SpecialOp =
-  | { op: 'mknod'; path: string; kind: 'c' | 'b' | 'p'; major: number; minor: number; mode: number; uid: number; gid: number }
+  | { op: 'mknod'; path: string; kind: 'c' | 'b' | 'p'; major: number; minor: number; mode: number; uid: number; gid: number; whiteout?: boolean }
   | { op: 'setxattr'; path: string; name: string; value: string };
 
 /** "./a/b/" → "a/b"; refuses anything that would leave the root. Empty string is the root. */
@@ -28,12 +27,13 @@ export function cleanPath(name: string): string {
   return norm;
 }
 
-// Runs mknod/setxattr for a batch; python3 gives both syscalls without a native addon.
 const HELPER = `
 import json, os, stat, sys, base64
 for o in json.load(sys.stdin):
     p = o['path']
     if o['op'] == 'mknod':
+        if o.get('whiteout') and os.path.lexists(p):
+            continue
         kind = {'c': stat.S_IFCHR, 'b': stat.S_IFBLK, 'p': stat.S_IFIFO}[o['kind']]
         os.mknod(p, kind | o['mode'], os.makedev(o['major'], o['minor']))
         os.lchown(p, o['uid'], o['gid'])
@@ -42,11 +42,7 @@ for o in json.load(sys.stdin):
 `;
 
 function runSpecial(ops: SpecialOp[]): void {
-  if (!ops.length) return;
-  const r = spawnSync('python3', ['-I', '-c', HELPER], { input: JSON.stringify(ops), encoding: 'utf8' });
-  if (r.error || r.status !== 0) {
-    throw internal(`applying whiteouts/devices/xattrs failed: ${r.error?.message ?? r.stderr.trim()}`);
-  }
+  if (ops.length) runPython('applying whiteouts/devices/xattrs', HELPER, [], JSON.stringify(ops));
 }
 
 function removeAny(p: string): void {
@@ -62,20 +58,15 @@ function realpathOrNull(p: string): string | null {
   try { return fs.realpathSync.native(p); } catch { return null; }
 }
 
-export interface UnpackStats {
-  entries: number;
-}
-
 /**
  * Unpacks entries into `root` (an existing, normally empty directory). Parent directories missing
  * from the archive are created 0755 root-owned, as Docker does.
  */
-export async function unpackLayer(entries: AsyncIterable<TarEntry>, root: string): Promise<UnpackStats> {
+export async function unpackLayer(entries: AsyncIterable<TarEntry>, root: string): Promise<void> {
   const special: SpecialOp[] = [];
   const dirTimes: Array<[string, number]> = [];
   // Directories known to be real directories inside root: avoids re-checking parents per entry.
   const knownDirs = new Set<string>(['']);
-  let count = 0;
   const realRoot = fs.realpathSync.native(root);
   // Into an empty root (the usual case), only paths this unpack wrote can exist.
   const fresh = fs.readdirSync(root).length === 0;
@@ -99,14 +90,8 @@ export async function unpackLayer(entries: AsyncIterable<TarEntry>, root: string
     knownDirs.add(parent);
   };
 
-  const setOwnerAndTimes = (abs: string, h: TarHeader, isLink: boolean): void => {
-    if (h.uid !== 0 || h.gid !== 0) fs.lchownSync(abs, h.uid, h.gid);
-    if (isLink) fs.lutimesSync(abs, h.mtime, h.mtime);
-    else fs.utimesSync(abs, h.mtime, h.mtime);
-  };
 
   for await (const { header: h, body } of entries) {
-    count++;
     const rel = cleanPath(h.name);
     if (rel === '') {
       if (h.type === 'directory') {
@@ -128,7 +113,8 @@ export async function unpackLayer(entries: AsyncIterable<TarEntry>, root: string
         const targetRel = posix.join(posix.dirname(rel), base.slice(WHITEOUT_PREFIX.length));
         if (!fresh || written.has(targetRel)) removeAny(target);
         forget(targetRel);
-        special.push({ op: 'mknod', path: target, kind: 'c', major: 0, minor: 0, mode: 0, uid: 0, gid: 0 });
+        // Skipped at the end if a later entry of this layer recreated the path.
+        special.push({ op: 'mknod', path: target, kind: 'c', major: 0, minor: 0, mode: 0, uid: 0, gid: 0, whiteout: true });
       }
       continue;
     }
@@ -163,7 +149,8 @@ export async function unpackLayer(entries: AsyncIterable<TarEntry>, root: string
         }
         case 'symlink':
           fs.symlinkSync(h.linkname ?? '', abs);
-          setOwnerAndTimes(abs, h, true);
+          if (h.uid !== 0 || h.gid !== 0) fs.lchownSync(abs, h.uid, h.gid);
+          fs.lutimesSync(abs, h.mtime, h.mtime);
           break;
         case 'hardlink': {
           const targetRel = cleanPath(h.linkname ?? '');
@@ -195,5 +182,4 @@ export async function unpackLayer(entries: AsyncIterable<TarEntry>, root: string
   runSpecial(special);
   // Last: creating children above bumped every directory's mtime.
   for (let i = dirTimes.length - 1; i >= 0; i--) fs.utimesSync(dirTimes[i][0], dirTimes[i][1], dirTimes[i][1]);
-  return { entries: count };
 }

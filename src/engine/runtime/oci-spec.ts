@@ -2,7 +2,7 @@
  * OCI runtime spec (config.json) for a Docker-style container: Docker's defaults for
  * capabilities, masked and read-only /proc paths, the standard /dev, /sys and cgroup mounts.
  */
-import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 /** Docker's default capability set (moby oci/caps/defaults.go). */
 export const DEFAULT_CAPS = [
@@ -50,23 +50,18 @@ let hostRlimits: Array<{ type: string; hard: number; soft: number }> | undefined
 
 /**
  * The machine lacks CAP_SYS_RESOURCE, so a spec raising a limit above the host's fails at start;
- * containers get exactly the server's own limits (read once, via the shell's ulimit).
+ * containers get exactly the server's own limits (from /proc/self/limits, read once).
  */
 export function rlimits(): Array<{ type: string; hard: number; soft: number }> {
   if (hostRlimits) return hostRlimits;
-  const read = (flag: string): [number, number] => {
-    const out = execFileSync('/bin/sh', ['-c', `ulimit -S${flag}; ulimit -H${flag}`], { encoding: 'utf8' }).trim().split('\n');
-    const conv = (s: string) => (s === 'unlimited' ? 2 ** 64 - 1 : Number(s));
-    return [conv(out[0]), conv(out[1])];
-  };
+  const rows: Record<string, string> = { 'Max open files': 'RLIMIT_NOFILE', 'Max processes': 'RLIMIT_NPROC' };
   hostRlimits = [];
-  for (const [type, flag] of [['RLIMIT_NOFILE', 'n'], ['RLIMIT_NPROC', 'u']] as const) {
-    try {
-      const [soft, hard] = read(flag);
-      hostRlimits.push({ type, soft, hard });
-    } catch {
-      // no shell answer: leave the kernel's inherited value
-    }
+  for (const line of readFileSync('/proc/self/limits', 'utf8').split('\n')) {
+    const m = /^(Max [a-z ]+?)\s{2,}(\S+)\s+(\S+)/.exec(line);
+    if (!m || !rows[m[1]]) continue;
+    // "unlimited" (2^64-1) does not survive a JS number; left out, runc passes its own on.
+    if (m[2] === 'unlimited' || m[3] === 'unlimited') continue;
+    hostRlimits.push({ type: rows[m[1]], soft: Number(m[2]), hard: Number(m[3]) });
   }
   return hostRlimits;
 }

@@ -17,7 +17,7 @@
  *   run/runc/<id>/        runc --root state; exec.fifo lives here until start
  */
 import { execFile, spawn } from 'node:child_process';
-import { constants as fsc, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, watch, type FSWatcher } from 'node:fs';
+import { constants as fsc, openSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, watch, type FSWatcher } from 'node:fs';
 import { open, readFile, writeFile } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
@@ -182,13 +182,14 @@ export class RuncRuntime implements Runtime {
    */
   async start(id: string): Promise<void> {
     const fifo = join(this.runcRoot, id, 'exec.fifo');
-    let fh;
+    let fd: number;
     try {
-      fh = await open(fifo, fsc.O_RDONLY | fsc.O_NONBLOCK);
+      // A FIFO opened O_NONBLOCK for reading never blocks; the socket then owns (and closes) the fd.
+      fd = openSync(fifo, fsc.O_RDONLY | fsc.O_NONBLOCK);
     } catch {
       throw new BosunError('Conflict', `container ${id} is not in the created state`);
     }
-    const sock = new Socket({ fd: fh.fd, readable: true, writable: false });
+    const sock = new Socket({ fd, readable: true, writable: false });
     const got = await new Promise<boolean>((resolve) => {
       sock.once('data', () => resolve(true));
       sock.once('end', () => resolve(false));

@@ -68,9 +68,10 @@ export interface Runtime {
   onExit(listener: (id: string, code: number) => void): void;
   /** Pid of the live monitor of `id`, if any. */
   monitorPid(id: string): number | undefined;
-  /** Feeds `stdin` to the process's stdin; resolves when the stream ends or the process exits. */
-  attachStdin(bundle: string, id: string, stdin: Readable): Promise<void>;
-  resize(bundle: string, height: number, width: number): Promise<void>;
+  /** Feeds `stdin` to the stdin of container or exec `id`; resolves when either side ends. */
+  attachStdin(id: string, stdin: Readable): Promise<void>;
+  /** Resizes the terminal of container or exec `id`. */
+  resize(id: string, height: number, width: number): Promise<void>;
   exec(opts: ExecOptions): Promise<ExecHandle>;
   /** Pids of every process in the container. */
   pids(id: string): Promise<number[]>;

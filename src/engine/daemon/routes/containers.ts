@@ -18,9 +18,21 @@ async function isTty(ctx: Ctx, ref: string): Promise<{ id: string; tty: boolean 
   return { id: c.Id, tty: Boolean(c.Config.Tty) };
 }
 
+/**
+ * Docker prints log timestamps as UTC RFC 3339 with nine fraction digits; conmon records local
+ * offsets (`+01:00`) and may drop trailing zeros.
+ */
+export function utcNano(t: string): string {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(t);
+  if (!m) return t;
+  const frac = (m[2] ?? '').padEnd(9, '0').slice(0, 9);
+  const base = m[3] === 'Z' || m[3] === '+00:00' ? m[1] : new Date(`${m[1]}${m[3]}`).toISOString().slice(0, 19);
+  return `${base}.${frac}Z`;
+}
+
 /** Output chunk → bytes on the wire: raw for a TTY, stdcopy frames otherwise. */
 export function encodeChunk(chunk: OutputChunk, tty: boolean, timestamps = false): Buffer {
-  const payload = timestamps && chunk.time ? Buffer.concat([Buffer.from(chunk.time + ' '), chunk.data]) : chunk.data;
+  const payload = timestamps && chunk.time ? Buffer.concat([Buffer.from(utcNano(chunk.time) + ' '), chunk.data]) : chunk.data;
   return tty ? payload : frame(chunk.stream === 'stderr' ? STDERR : STDOUT, payload);
 }
 
@@ -29,7 +41,24 @@ async function create(ctx: Ctx): Promise<void> {
   if (name !== undefined && !NAME.test(name)) throw badRequest(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
   const body = await ctx.json<CreateRequest>();
   if (!body || typeof body !== 'object' || !body.Image) throw badRequest('Config cannot be empty in order to create a container');
-  json(ctx, 201, await ctx.engine.containers.create(name?.replace(/^\//, ''), body));
+  json(ctx, 201, await ctx.engine.containers.create(name?.replace(/^\//, ''), withDefaultNetwork(body)));
+}
+
+/**
+ * The docker CLI names the daemon's default network `default`, in `HostConfig.NetworkMode` and as
+ * the `EndpointsConfig` key (`{"default": {...}}` when no --network is given); it means `bridge`.
+ */
+function withDefaultNetwork(body: CreateRequest): CreateRequest {
+  const mode = body.HostConfig?.NetworkMode;
+  const eps = body.NetworkingConfig?.EndpointsConfig;
+  if (mode !== undefined && mode !== '' && mode !== 'default' && !eps?.default) return body;
+  const resolved = !mode || mode === 'default' ? 'bridge' : mode;
+  const out: CreateRequest = { ...body, HostConfig: { ...body.HostConfig, NetworkMode: resolved } };
+  if (eps?.default) {
+    const { default: dflt, ...rest } = eps;
+    out.NetworkingConfig = { ...body.NetworkingConfig, EndpointsConfig: { ...rest, [resolved]: rest[resolved] ?? dflt } };
+  }
+  return out;
 }
 
 async function list(ctx: Ctx): Promise<void> {

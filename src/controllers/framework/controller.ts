@@ -1,0 +1,62 @@
+/**
+ * The worker half of every controller: `workers` loops take keys from the queue and run
+ * `sync(key)`. A failed sync is retried with the key's exponential back-off; a successful one
+ * resets it. Conflicts are the normal outcome of optimistic concurrency (someone wrote first), so
+ * they are retried without being logged.
+ */
+import { isKind } from '../../errors/index.js';
+import type { ControllerClient } from './client.js';
+import type { EventSink } from './events.js';
+import type { SharedInformerFactory } from './informer.js';
+import type { WorkQueue } from './workqueue.js';
+
+/** What every controller's `start(client, opts)` accepts. */
+export interface ControllerOptions {
+  /** Informers shared with the other controllers of the process; a private factory otherwise. */
+  informers?: SharedInformerFactory;
+  workers?: number;
+  events?: EventSink;
+  log?: (msg: string) => void;
+  /** Clock for minReadySeconds and deadlines (tests move it). */
+  now?: () => number;
+}
+
+export interface RunningController {
+  /** Resolves once the controller's informers have listed their collections. */
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function runWorkers(name: string, queue: WorkQueue, sync: (key: string) => Promise<void>, workers = 1,
+  log: (msg: string) => void = (m) => console.error(m)): Promise<void> {
+  const one = async () => {
+    for (;;) {
+      const key = await queue.get();
+      if (key === undefined) return;
+      try {
+        await sync(key);
+        queue.forget(key);
+      } catch (err) {
+        if (!isKind(err, 'Conflict') && !isKind(err, 'NotFound') && !isKind(err, 'AlreadyExists')) {
+          log(`${name}: sync ${key}: ${(err as Error).message}`);
+        }
+        queue.addRateLimited(key);
+      } finally {
+        queue.done(key);
+      }
+    }
+  };
+  return Promise.all(Array.from({ length: workers }, one)).then(() => undefined);
+}
+
+/** Resolves when every queue given is idle (tests wait on this between steps). */
+export async function settle(queues: WorkQueue[], extra?: () => Promise<void>): Promise<void> {
+  for (let calm = 0; calm < 3;) {
+    await new Promise((r) => setImmediate(r));
+    await extra?.();
+    if (queues.every((q) => q.idle())) calm++;
+    else calm = 0;
+  }
+}
+
+export type { ControllerClient };
