@@ -1,6 +1,14 @@
 /**
  * The Kubernetes API types layer: resource catalog, defaults, validation, selectors, patches,
  * OpenAPI and protobuf decoding. Pure code: no I/O.
+ *
+ * A write goes through it in this order (as the real server's decode → default → validate):
+ *   decodeProtobuf (protobuf bodies) → unknownFields (fieldValidation) → apply the patch
+ *   (strategicMergePatch with patchMetaFor(info.schemaName) | mergePatch | jsonPatch) →
+ *   info.defaults (after uid/name are assigned: Job selectors use the uid) → info.validate(obj, old).
+ * Every resource-specific fact the API server needs comes from a ResourceInfo in `catalog`; the
+ * type descriptions in schemas-*.ts are the single source for OpenAPI, patch metadata, unknown
+ * fields and protobuf field numbers.
  */
 export type { KObject, ObjectMeta, ResourceInfo, SubresourceInfo, TableColumn } from './types.js';
 export { catalog, findResource, findKind } from './catalog.js';

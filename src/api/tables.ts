@@ -236,7 +236,7 @@ const accessModes = (modes: string[] | undefined) => list(modes).map((m) => ACCE
 
 function ingressHosts(ing: KObject): string {
   const hosts: string[] = [];
-  for (const r of (spec(ing).rules as Any[]) ?? []) if (r.host) hosts.push(r.host);
+  for (const r of list(spec(ing).rules)) if (r.host) hosts.push(r.host);
   if (hosts.length === 0) return '*';
   if (hosts.length > 4) return `${hosts.slice(0, 4).join(',')} + ${hosts.length - 4} more...`;
   return hosts.join(',');
@@ -245,8 +245,8 @@ function ingressHosts(ing: KObject): string {
 function formatEndpoints(ep: KObject): string {
   const out: string[] = [];
   let total = 0;
-  for (const ss of list(ep as Any).subsets) {
-    const ports: Any[] = ss.ports?.length ? ss.ports : [undefined];
+  for (const ss of list((ep as Any).subsets)) {
+    const ports: Any[] = list(ss.ports).length ? list(ss.ports) : [undefined];
     for (const a of list(ss.addresses)) {
       for (const p of ports) {
         total++;
@@ -259,7 +259,7 @@ function formatEndpoints(ep: KObject): string {
 }
 
 function rbacSubjects(rb: KObject, kind: string): string {
-  const subs = (list(rb as Any).subjects).filter((s) => s.kind === kind)
+  const subs = list((rb as Any).subjects).filter((s) => s.kind === kind)
     .map((s) => (kind === 'ServiceAccount' ? `${s.namespace ?? ''}/${s.name}` : s.name));
   return subs.join(', ');
 }
@@ -414,7 +414,7 @@ const LAYOUTS: Record<string, TableLayout> = {
   ServiceAccount: {
     nameColumn: true,
     columns: [col('Secrets', 'string', 'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.'), AGE],
-    cells: (o, now) => [(list(o as Any).secrets).length, age(o, now)],
+    cells: (o, now) => [list((o as Any).secrets).length, age(o, now)],
   },
   Node: {
     nameColumn: true,

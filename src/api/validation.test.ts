@@ -157,3 +157,31 @@ test('cronjob time zones', () => {
   assert.deepEqual(check('batch', 'CronJob', cj('Europe/Paris')), []);
   assert.deepEqual(check('batch', 'CronJob', cj('Mars/Olympus')), ['spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus']);
 });
+
+test('rbac: roleRef kind and immutability, subject kinds, rule shapes', () => {
+  const rb = { metadata: { name: 'rb', namespace: 'd' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'r' },
+    subjects: [{ kind: 'User', name: 'bob' }, { kind: 'ServiceAccount', name: 'sa', namespace: 'd' }] };
+  assert.deepEqual(check('rbac.authorization.k8s.io', 'RoleBinding', rb), []);
+  const changed = { ...rb, roleRef: { ...rb.roleRef, name: 'other' } };
+  assert.deepEqual(check('rbac.authorization.k8s.io', 'RoleBinding', changed, rb),
+    ['roleRef: Invalid value: {"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"other"}: cannot change roleRef']);
+  assert.deepEqual(check('rbac.authorization.k8s.io', 'ClusterRoleBinding', { metadata: { name: 'c' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'r' },
+    subjects: [{ kind: 'Robot', name: 'x' }] }), ['roleRef.kind: Unsupported value: "Role": supported values: "ClusterRole"', 'subjects[0].kind: Unsupported value: "Robot": supported values: "ServiceAccount", "User", "Group"']);
+  assert.deepEqual(check('rbac.authorization.k8s.io', 'Role', { metadata: { name: 'r', namespace: 'd' }, rules: [{ verbs: ['get'], apiGroups: [''], resources: ['pods'] }, { apiGroups: [''], resources: ['pods'] }] }),
+    ['rules[1].verbs: Required value: verbs must contain at least one value']);
+});
+
+test('storage: PVC needs access modes and a size, PV exactly one source', () => {
+  assert.deepEqual(check('', 'PersistentVolumeClaim', { metadata: { name: 'c' }, spec: {} }),
+    ['spec.accessModes: Required value: at least 1 access mode is required', 'spec.resources[storage]: Required value']);
+  assert.deepEqual(check('', 'PersistentVolumeClaim', { metadata: { name: 'c' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }), []);
+  assert.deepEqual(check('', 'PersistentVolume', { metadata: { name: 'v' }, spec: { accessModes: ['ReadWriteOnce'], capacity: { storage: '1Gi' }, hostPath: { path: '/x' }, nfs: { server: 's', path: '/' } } }),
+    ['spec.nfs: Forbidden: may not specify more than 1 volume type']);
+});
+
+test('node taints and lease durations', () => {
+  assert.deepEqual(check('', 'Node', { metadata: { name: 'n' }, spec: { taints: [{ key: 'k', effect: 'NoSchedule' }, { key: 'k', effect: 'NoSchedule' }, { key: 'j', effect: 'Sometimes' }] } }),
+    ['spec.taints[1]: Duplicate value: {"key":"k","effect":"NoSchedule"}', 'spec.taints[2].effect: Unsupported value: "Sometimes": supported values: "NoExecute", "NoSchedule", "PreferNoSchedule"']);
+  assert.deepEqual(check('coordination.k8s.io', 'Lease', { metadata: { name: 'l', namespace: 'd' }, spec: { leaseDurationSeconds: 0 } }),
+    ['spec.leaseDurationSeconds: Invalid value: 0: must be greater than 0']);
+});

@@ -876,6 +876,272 @@ function metaOnly(nameRule: NameRule, namespaced: boolean) {
   };
 }
 
+// -----------------------------------------------------------------------------------------------
+// storage, policy, rbac, discovery, nodes, events
+
+const ACCESS_MODES = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'];
+
+function validateAccessModes(e: FieldErrors, modes: unknown, path: string): void {
+  const list = arr(modes);
+  if (list.length === 0) { e.required(path, 'at least 1 access mode is required'); return; }
+  for (const m of list) if (!ACCESS_MODES.includes(m)) e.notSupported(path, m, ACCESS_MODES);
+  if (list.includes('ReadWriteOncePod') && list.length > 1) e.forbidden(path, 'may not use ReadWriteOncePod with other access modes');
+}
+
+function validateQuantityMap(e: FieldErrors, m: unknown, path: string): void {
+  if (!isObj(m)) return;
+  for (const [k, v] of Object.entries(m)) {
+    if (!isQuantity(v)) e.invalid(`${path}[${k}]`, v, "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+    else if (parseQuantity(v) < 0) e.invalid(`${path}[${k}]`, v, 'must be greater than or equal to 0');
+  }
+}
+
+function validatePVC(o: KObject, old?: KObject): FieldCause[] {
+  const e = new FieldErrors();
+  validateMeta(e, o, dns1123SubdomainErrors, true);
+  const spec: Any = isObj(o.spec) ? o.spec : {};
+  validateAccessModes(e, spec.accessModes, 'spec.accessModes');
+  const requests = isObj(spec.resources?.requests) ? spec.resources.requests : {};
+  if (requests.storage === undefined) e.required('spec.resources[storage]');
+  else if (!isQuantity(requests.storage) || parseQuantity(requests.storage) <= 0) e.invalid('spec.resources[storage]', requests.storage, 'must be greater than zero');
+  if (spec.volumeMode !== undefined && !['Block', 'Filesystem'].includes(spec.volumeMode)) e.notSupported('spec.volumeMode', spec.volumeMode, ['Block', 'Filesystem']);
+  if (spec.selector) validateSelector(e, spec.selector, 'spec.selector');
+  if (old) {
+    validateMetaUpdate(e, o, old);
+    // Only the requested size may change after creation (expansion); the rest of the claim is fixed.
+    const fixed = (x: Any) => { const c = structuredClone(isObj(x) ? x : {}) as Any; delete c.resources; delete c.volumeAttributesClassName; return c; };
+    const oldSpec: Any = isObj(old.spec) ? old.spec : {};
+    const bound = !!oldSpec.volumeName;
+    const cur = fixed(spec);
+    const prev = fixed(oldSpec);
+    // Binding fills volumeName once.
+    if (!bound) { delete cur.volumeName; delete prev.volumeName; }
+    if (!deepEqual(cur, prev)) e.forbidden('spec', 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims');
+  }
+  return e.list;
+}
+
+const PV_SOURCES = ['hostPath', 'local', 'nfs', 'csi', 'iscsi', 'fc', 'awsElasticBlockStore', 'azureDisk', 'azureFile', 'cephfs', 'cinder',
+  'flexVolume', 'flocker', 'gcePersistentDisk', 'glusterfs', 'photonPersistentDisk', 'portworxVolume', 'quobyte', 'rbd', 'scaleIO', 'storageos', 'vsphereVolume'];
+
+function validatePV(o: KObject, old?: KObject): FieldCause[] {
+  const e = new FieldErrors();
+  validateMeta(e, o, dns1123SubdomainErrors, false);
+  const spec: Any = isObj(o.spec) ? o.spec : {};
+  validateAccessModes(e, spec.accessModes, 'spec.accessModes');
+  if (!isObj(spec.capacity) || spec.capacity.storage === undefined) e.required('spec.capacity');
+  else validateQuantityMap(e, spec.capacity, 'spec.capacity');
+  const srcs = PV_SOURCES.filter((k) => spec[k] !== undefined && spec[k] !== null);
+  if (srcs.length === 0) e.required('spec', 'must specify a volume type');
+  else if (srcs.length > 1) e.forbidden(`spec.${srcs[1]}`, 'may not specify more than 1 volume type');
+  const policies = ['Delete', 'Recycle', 'Retain'];
+  if (spec.persistentVolumeReclaimPolicy !== undefined && !policies.includes(spec.persistentVolumeReclaimPolicy)) {
+    e.notSupported('spec.persistentVolumeReclaimPolicy', spec.persistentVolumeReclaimPolicy, policies);
+  }
+  if (isObj(spec.hostPath) && !spec.hostPath.path) e.required('spec.hostPath.path');
+  if (isObj(spec.local) && !spec.local.path) e.required('spec.local.path');
+  if (isObj(spec.local) && !spec.nodeAffinity) e.required('spec.nodeAffinity', 'Local volume requires node affinity');
+  if (old) {
+    validateMetaUpdate(e, o, old);
+    for (const k of PV_SOURCES) if (old.spec && !deepEqual(spec[k], (old.spec as Any)[k])) e.invalid(`spec.${k}`, spec[k] ?? null, 'field is immutable');
+  }
+  return e.list;
+}
+
+function validateResourceQuota(o: KObject, old?: KObject): FieldCause[] {
+  const e = new FieldErrors();
+  validateMeta(e, o, dns1123SubdomainErrors, true);
+  validateQuantityMap(e, (o.spec as Any)?.hard, 'spec.hard');
+  if (old) validateMetaUpdate(e, o, old);
+  return e.list;
+}
+
+function validateLimitRange(o: KObject, old?: KObject): FieldCause[] {
+  const e = new FieldErrors();
+  validateMeta(e, o, dns1123SubdomainErrors, true);
+  const types = ['Container', 'Pod', 'PersistentVolumeClaim'];
+  arr((o.spec as Any)?.limits).forEach((l, i) => {
+    const p = `spec.limits[${i}]`;
+    if (!isObj(l)) { e.invalid(p, l, 'must be an object'); return; }
+    if (!l.type) e.required(`${p}.type`);
+    else if (!types.includes(l.type) && !String(l.type).includes('/')) e.notSupported(`${p}.type`, l.type, types);
+    for (const k of ['max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio']) validateQuantityMap(e, l[k], `${p}.${k}`);
+  });
+  if (old) validateMetaUpdate(e, o, old);
+  return e.list;
+}
+
+function validateNetworkPolicy(o: KObject, old?: KObject): FieldCause[] {
+  const e = new FieldErrors();
+  validateMeta(e, o, dns1123SubdomainErrors, true);
+  const spec: Any = isObj(o.spec) ? o.spec : {};
+  if (spec.podSelector) validateSelector(e, spec.podSelector, 'spec.podSelector');
+  arr(spec.policyTypes).forEach((t, i) => { if (!['Ingress', 'Egress'].includes(t)) e.notSupported(`spec.policyTypes[${i}]`, t, ['Egress', 'Ingress']); });
+  for (const dir of ['ingress', 'egress']) {
+    arr(spec[dir]).forEach((rule, i) => {
+      arr(rule?.ports).forEach((p, j) => {
+        const pp = `spec.${dir}[${i}].ports[${j}]`;
+        if (!isObj(p)) return;
+        if (p.protocol !== undefined && !PROTOCOLS.includes(p.protocol)) e.notSupported(`${pp}.protocol`, p.protocol, PROTOCOLS);
+        if (typeof p.port === 'number') e.invalidAll(`${pp}.port`, p.port, portNumberErrors(p.port));
+        else if (typeof p.port === 'string') e.invalidAll(`${pp}.port`, p.port, portNameErrors(p.port));
+      });
+    });
+  }
+  if (old) validateMetaUpdate(e, o, old);
+  return e.list;
+}
+
+function validateRoleBinding(namespaced: boolean) {
+  return (o: KObject, old?: KObject): FieldCause[] => {
+    const e = new FieldErrors();
+    validateMeta(e, o, pathSegmentName, namespaced);
+    const x = o as Any;
+    const ref = x.roleRef;
+    if (!isObj(ref)) e.required('roleRef');
+    else {
+      const kinds = namespaced ? ['ClusterRole', 'Role'] : ['ClusterRole'];
+      if (!ref.name) e.required('roleRef.name');
+      else e.invalidAll('roleRef.name', ref.name, pathSegmentName(String(ref.name)));
+      if (!kinds.includes(ref.kind)) e.notSupported('roleRef.kind', ref.kind ?? '', kinds);
+      if (ref.apiGroup !== 'rbac.authorization.k8s.io') e.notSupported('roleRef.apiGroup', ref.apiGroup ?? '', ['rbac.authorization.k8s.io']);
+    }
+    arr(x.subjects).forEach((s, i) => {
+      const p = `subjects[${i}]`;
+      if (!isObj(s)) { e.invalid(p, s, 'must be an object'); return; }
+      if (!s.name) e.required(`${p}.name`);
+      switch (s.kind) {
+        case 'ServiceAccount':
+          if (s.apiGroup) e.notSupported(`${p}.apiGroup`, s.apiGroup, ['']);
+          if (!namespaced && !s.namespace) e.required(`${p}.namespace`);
+          break;
+        case 'User': case 'Group':
+          if (s.apiGroup !== 'rbac.authorization.k8s.io') e.notSupported(`${p}.apiGroup`, s.apiGroup ?? '', ['rbac.authorization.k8s.io']);
+          break;
+        default:
+          e.notSupported(`${p}.kind`, s.kind ?? '', ['ServiceAccount', 'User', 'Group']);
+      }
+    });
+    if (old) {
+      validateMetaUpdate(e, o, old);
+      if (!deepEqual(x.roleRef, (old as Any).roleRef)) e.invalid('roleRef', x.roleRef ?? null, 'cannot change roleRef');
+    }
+    return e.list;
+  };
+}
+
+function validateRole(namespaced: boolean) {
+  return (o: KObject, old?: KObject): FieldCause[] => {
+    const e = new FieldErrors();
+    validateMeta(e, o, pathSegmentName, namespaced);
+    arr((o as Any).rules).forEach((r, i) => {
+      const p = `rules[${i}]`;
+      if (!isObj(r)) { e.invalid(p, r, 'must be an object'); return; }
+      if (arr(r.verbs).length === 0) e.required(`${p}.verbs`, 'verbs must contain at least one value');
+      const urls = arr(r.nonResourceURLs);
+      if (urls.length > 0) {
+        if (namespaced) e.invalid(`${p}.nonResourceURLs`, urls, 'namespaced rules cannot apply to non-resource URLs');
+        else if (arr(r.apiGroups).length > 0 || arr(r.resources).length > 0) e.invalid(`${p}.nonResourceURLs`, urls, 'rules cannot apply to both regular resources and non-resource URLs');
+      } else if (arr(r.resources).length === 0) {
+        e.required(`${p}.resources`, 'resource rules must supply at least one resource');
+      } else if (arr(r.apiGroups).length === 0) {
+        e.required(`${p}.apiGroups`, 'resource rules must supply at least one api group');
+      }
+    });
+    if (old) validateMetaUpdate(e, o, old);
+    return e.list;
+  };
+}
+
+function validateEndpointSlice(o: KObject, old?: KObject): FieldCause[] {
+  const e = new FieldErrors();
+  validateMeta(e, o, dns1123SubdomainErrors, true);
+  const x = o as Any;
+  const types = ['FQDN', 'IPv4', 'IPv6'];
+  if (!x.addressType) e.required('addressType');
+  else if (!types.includes(x.addressType)) e.notSupported('addressType', x.addressType, types);
+  arr(x.endpoints).forEach((ep, i) => {
+    const addrs = arr(ep?.addresses);
+    if (addrs.length === 0) e.required(`endpoints[${i}].addresses`, 'must contain at least 1 address');
+    addrs.forEach((a, j) => {
+      if (x.addressType === 'IPv4' && !IPV4.test(String(a))) e.invalid(`endpoints[${i}].addresses[${j}]`, a, 'must be a valid IPv4 address');
+    });
+  });
+  arr(x.ports).forEach((p, i) => {
+    if (!isObj(p)) return;
+    if (p.port !== undefined && p.port !== null) e.invalidAll(`ports[${i}].port`, p.port, portNumberErrors(p.port));
+    if (p.protocol !== undefined && !PROTOCOLS.includes(p.protocol)) e.notSupported(`ports[${i}].protocol`, p.protocol, PROTOCOLS);
+  });
+  if (old) {
+    validateMetaUpdate(e, o, old);
+    if ((old as Any).addressType !== x.addressType) e.invalid('addressType', x.addressType ?? '', 'field is immutable');
+  }
+  return e.list;
+}
+
+function validateNode(o: KObject, old?: KObject): FieldCause[] {
+  const e = new FieldErrors();
+  validateMeta(e, o, dns1123SubdomainErrors, false);
+  const effects = ['NoExecute', 'NoSchedule', 'PreferNoSchedule'];
+  const seen = new Set<string>();
+  arr((o.spec as Any)?.taints).forEach((t, i) => {
+    const p = `spec.taints[${i}]`;
+    if (!isObj(t)) { e.invalid(p, t, 'must be an object'); return; }
+    if (!t.key) e.required(`${p}.key`);
+    else e.invalidAll(`${p}.key`, t.key, qualifiedNameErrors(String(t.key)));
+    if (t.value) e.invalidAll(`${p}.value`, t.value, labelValueErrors(String(t.value)));
+    if (!effects.includes(t.effect)) e.notSupported(`${p}.effect`, t.effect ?? '', effects);
+    const k = `${t.key}:${t.effect}`;
+    if (seen.has(k)) e.duplicate(p, { key: t.key, effect: t.effect });
+    seen.add(k);
+  });
+  if (old) validateMetaUpdate(e, o, old);
+  return e.list;
+}
+
+function validateCoreEvent(o: KObject, old?: KObject): FieldCause[] {
+  const e = new FieldErrors();
+  validateMeta(e, o, dns1123SubdomainErrors, true);
+  const x = o as Any;
+  const ns = o.metadata?.namespace;
+  const inv = isObj(x.involvedObject) ? x.involvedObject : undefined;
+  if (inv && inv.namespace && ns && inv.namespace !== ns) e.invalid('involvedObject.namespace', inv.namespace, 'does not match event.namespace');
+  if (x.type && !['Normal', 'Warning'].includes(x.type)) e.notSupported('type', x.type, ['Normal', 'Warning']);
+  if (typeof x.message === 'string' && x.message.length > 4096 && !x.eventTime) e.tooLong('message', 4096);
+  if (old) validateMetaUpdate(e, o, old);
+  return e.list;
+}
+
+function validateEventsV1(o: KObject, old?: KObject): FieldCause[] {
+  const e = new FieldErrors();
+  validateMeta(e, o, dns1123SubdomainErrors, true);
+  const x = o as Any;
+  if (!x.eventTime) e.required('eventTime');
+  if (!x.reportingController) e.required('reportingController');
+  if (!x.reportingInstance) e.required('reportingInstance');
+  if (!x.action) e.required('action');
+  if (!x.reason) e.required('reason');
+  if (x.type && !['Normal', 'Warning'].includes(x.type)) e.notSupported('type', x.type, ['Normal', 'Warning']);
+  if (isObj(x.regarding) && x.regarding.namespace && x.regarding.namespace !== o.metadata?.namespace) {
+    e.invalid('regarding.namespace', x.regarding.namespace, 'does not match event.namespace');
+  }
+  if (typeof x.note === 'string' && Buffer.byteLength(x.note) > 1024) e.tooLong('note', 1024);
+  if (old) validateMetaUpdate(e, o, old);
+  return e.list;
+}
+
+function validateLease(o: KObject, old?: KObject): FieldCause[] {
+  const e = new FieldErrors();
+  validateMeta(e, o, dns1123SubdomainErrors, true);
+  const spec: Any = isObj(o.spec) ? o.spec : {};
+  if (spec.leaseDurationSeconds !== undefined && (!isInt(spec.leaseDurationSeconds) || spec.leaseDurationSeconds <= 0)) {
+    e.invalid('spec.leaseDurationSeconds', spec.leaseDurationSeconds, 'must be greater than 0');
+  }
+  nonNegative(e, spec.leaseTransitions, 'spec.leaseTransitions');
+  if (old) validateMetaUpdate(e, o, old);
+  return e.list;
+}
+
 function validateServiceAccount(o: KObject, old?: KObject): FieldCause[] {
   return metaOnly(dns1123SubdomainErrors, true)(o, old);
 }
@@ -887,8 +1153,16 @@ const VALIDATORS: Record<string, (o: KObject, old?: KObject) => FieldCause[]> = 
   '/Secret': validateSecret,
   '/Namespace': validateNamespace,
   '/ServiceAccount': validateServiceAccount,
-  '/Node': metaOnly(dns1123SubdomainErrors, false),
-  '/PersistentVolume': metaOnly(dns1123SubdomainErrors, false),
+  '/Node': validateNode,
+  '/PersistentVolume': validatePV,
+  '/PersistentVolumeClaim': validatePVC,
+  '/ResourceQuota': validateResourceQuota,
+  '/LimitRange': validateLimitRange,
+  '/Event': validateCoreEvent,
+  'events.k8s.io/Event': validateEventsV1,
+  'coordination.k8s.io/Lease': validateLease,
+  'discovery.k8s.io/EndpointSlice': validateEndpointSlice,
+  'networking.k8s.io/NetworkPolicy': validateNetworkPolicy,
   'apps/Deployment': validateDeployment,
   'apps/ReplicaSet': validateReplicaSet,
   'apps/StatefulSet': validateStatefulSet,
@@ -897,10 +1171,10 @@ const VALIDATORS: Record<string, (o: KObject, old?: KObject) => FieldCause[]> = 
   'batch/CronJob': validateCronJob,
   'networking.k8s.io/Ingress': validateIngress,
   'networking.k8s.io/IngressClass': metaOnly(dns1123SubdomainErrors, false),
-  'rbac.authorization.k8s.io/Role': metaOnly(pathSegmentName, true),
-  'rbac.authorization.k8s.io/RoleBinding': metaOnly(pathSegmentName, true),
-  'rbac.authorization.k8s.io/ClusterRole': metaOnly(pathSegmentName, false),
-  'rbac.authorization.k8s.io/ClusterRoleBinding': metaOnly(pathSegmentName, false),
+  'rbac.authorization.k8s.io/Role': validateRole(true),
+  'rbac.authorization.k8s.io/RoleBinding': validateRoleBinding(true),
+  'rbac.authorization.k8s.io/ClusterRole': validateRole(false),
+  'rbac.authorization.k8s.io/ClusterRoleBinding': validateRoleBinding(false),
 };
 
 const CLUSTER_SCOPED = new Set(['/Namespace', '/Node', '/PersistentVolume', 'networking.k8s.io/IngressClass',

@@ -66,8 +66,8 @@ export async function startEtcd(opts: StartEtcdOptions = {}): Promise<EtcdProces
     try {
       await waitReady(child, client, () => stderr);
       const stop = async () => {
-        process.off('exit', onExit);
         await kill(child);
+        process.off('exit', onExit);
         if (ownDir) rmSync(dataDir, { recursive: true, force: true });
       };
       return { endpoint: client, dataDir, pid: child.pid!, stop };
@@ -126,6 +126,8 @@ function healthy(endpoint: string): Promise<boolean> {
 
 function kill(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  // Referenced again so the caller's process lives until etcd is really gone.
+  child.ref();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
     child.kill('SIGKILL');

@@ -174,7 +174,7 @@ export class EtcdStore implements Store {
 
   watch(prefix: string, fromRevision: number): Watcher {
     let stream: { destroy(): void } | undefined;
-    // Highest header revision etcd sent on this stream: it has sent every event up to it.
+    // The revision etcd has sent every event up to on this stream (for progress()).
     const seen = { revision: 0 };
     const w = new QueueWatcher(
       this.watcherBuffer,
@@ -197,7 +197,7 @@ export class EtcdStore implements Store {
       if (from === 0) {
         // Kubernetes' etcd3 watcher does the same: the current state at R as ADDED, then from R.
         const l = await this.list(prefix);
-        for (const kv of l.items) w.push({ type: 'ADDED', key: kv.key, value: kv.value, modRevision: kv.modRevision });
+        for (const kv of l.items) w.seed({ type: 'ADDED', key: kv.key, value: kv.value, modRevision: kv.modRevision });
         from = l.revision;
       }
       if (w.done) return;

@@ -165,12 +165,12 @@ export class MvccIndex {
     this.subs.add(sub);
     if (fromRevision === 0) {
       for (const kv of this.list(prefix).items) {
-        sub.watcher.push({ type: 'ADDED', key: kv.key, value: kv.value, modRevision: kv.modRevision });
+        sub.watcher.seed({ type: 'ADDED', key: kv.key, value: kv.value, modRevision: kv.modRevision });
       }
     } else {
       for (let i = firstAfter(this.history, fromRevision); i < this.history.length; i++) {
         const c = this.history[i]!;
-        if (c.kv.key.startsWith(prefix)) sub.watcher.push(toEvent(c));
+        if (c.kv.key.startsWith(prefix)) sub.watcher.seed(toEvent(c));
       }
     }
     return sub.watcher;

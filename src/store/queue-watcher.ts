@@ -10,6 +10,8 @@ import type { WatchEvent, Watcher } from './types.js';
 export class QueueWatcher implements Watcher {
   private queue: WatchEvent[] = [];
   private head = 0;
+  /** Seed events still queued (always at the front). */
+  private seeded = 0;
   private waiting: { resolve: (r: IteratorResult<WatchEvent>) => void; reject: (e: unknown) => void } | null = null;
   private error: unknown = null;
   private closed = false;
@@ -38,6 +40,24 @@ export class QueueWatcher implements Watcher {
     return this.closed || this.error !== null;
   }
 
+  /**
+   * Queues an event of the watch's starting replay (the current state for a watch from 0, or
+   * the history after its start revision). The replay is bounded by the store's own size and
+   * history window, so it doesn't count against the buffer: only live events can make a watcher
+   * "too far behind".
+   */
+  seed(ev: WatchEvent): void {
+    if (this.done) return;
+    if (this.waiting) {
+      const w = this.waiting;
+      this.waiting = null;
+      w.resolve({ value: ev, done: false });
+      return;
+    }
+    this.seeded++;
+    this.queue.push(ev);
+  }
+
   push(ev: WatchEvent): void {
     if (this.done) return;
     if (this.waiting) {
@@ -46,7 +66,7 @@ export class QueueWatcher implements Watcher {
       w.resolve({ value: ev, done: false });
       return;
     }
-    if (this.queue.length - this.head >= this.maxBuffered) {
+    if (this.queue.length - this.head - this.seeded >= this.maxBuffered) {
       this.fail(new BosunError('Gone', `watcher fell more than ${this.maxBuffered} events behind`));
       return;
     }
@@ -59,6 +79,7 @@ export class QueueWatcher implements Watcher {
     this.error = err;
     this.queue = [];
     this.head = 0;
+    this.seeded = 0;
     this.onClose();
     if (this.waiting) {
       const w = this.waiting;
@@ -73,6 +94,7 @@ export class QueueWatcher implements Watcher {
     this.closed = true;
     this.queue = [];
     this.head = 0;
+    this.seeded = 0;
     if (!wasDone) this.onClose();
     if (this.waiting) {
       const w = this.waiting;
@@ -94,6 +116,7 @@ export class QueueWatcher implements Watcher {
   private next(): Promise<IteratorResult<WatchEvent>> {
     if (this.head < this.queue.length) {
       const ev = this.queue[this.head++]!;
+      if (this.seeded > 0) this.seeded--;
       // Compact the array once the consumed head dominates, so a long-lived watcher doesn't leak.
       if (this.head > 1024 && this.head * 2 > this.queue.length) {
         this.queue = this.queue.slice(this.head);

@@ -216,11 +216,11 @@ export class SqliteStore implements Store {
     const end = prefixEnd(prefix);
     if (fromRevision === 0) {
       for (const row of this.stmt.range.iterate(prefix, end, '', -1) as IterableIterator<KvRow>) {
-        sub.watcher.push({ type: 'ADDED', key: row.key, value: decode(row.value, row.mod_rev), modRevision: row.mod_rev });
+        sub.watcher.seed({ type: 'ADDED', key: row.key, value: decode(row.value, row.mod_rev), modRevision: row.mod_rev });
       }
     } else {
       for (const r of this.stmt.logSince.iterate(fromRevision, prefix, end) as IterableIterator<LogRow>) {
-        sub.watcher.push(logEvent(r));
+        sub.watcher.seed(logEvent(r));
       }
     }
     this.subs.add(sub);

@@ -77,8 +77,15 @@ function launch(dataDir: string, datastoreEndpoint: string | undefined): Promise
       }
     };
     proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', (d) => (out += d.toString()));
-    proc.on('exit', (code) => reject(new Error(`bosun server exited (${code}) before it was ready:\n${out}`)));
+    // The server's complaints show up in the test output (node:test prints child stderr as diagnostics).
+    proc.stderr!.on('data', (d) => {
+      out += d.toString();
+      process.stderr.write(d);
+    });
+    proc.on('exit', (code, signal) => {
+      if (signal !== 'SIGKILL' && signal !== 'SIGTERM' && code !== 0) process.stderr.write(`bosun server (${dataDir}) exited: code ${code} signal ${signal}\n`);
+      reject(new Error(`bosun server exited (${code}) before it was ready:\n${out}`));
+    });
   });
 }
 
@@ -93,6 +100,7 @@ export async function startServer(opts: { datastoreEndpoint?: string } = {}): Pr
       return run(kubectlPath(minor), ['--kubeconfig', kubeconfig, '--cache-dir', join(cacheDir, String(minor)), ...args], o);
     },
     async kill9() {
+      if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`bosun server had already exited (${proc.exitCode ?? proc.signalCode})`);
       const exited = new Promise((r) => proc.once('exit', r));
       proc.kill('SIGKILL');
       await exited;

@@ -49,6 +49,30 @@ export function runWorkers(name: string, queue: WorkQueue, sync: (key: string) =
   return Promise.all(Array.from({ length: workers }, one)).then(() => undefined);
 }
 
+/**
+ * Starts `informers` (when the controller owns them), runs workers once every informer has
+ * listed, and returns the handle `stop()` tears it down with. Stopping before the first list
+ * completes is fine: the workers then never start.
+ */
+export function launch(name: string, informers: SharedInformerFactory, ownInformers: boolean, queue: WorkQueue,
+  sync: (key: string) => Promise<void>, opts: ControllerOptions): RunningController {
+  let stop!: () => void;
+  const stopped = new Promise<void>((r) => (stop = r));
+  informers.start();
+  const ready = informers.waitForSync();
+  const workers = Promise.race([ready.then(() => true), stopped.then(() => false)])
+    .then((go) => (go ? runWorkers(name, queue, sync, opts.workers ?? 2, opts.log) : undefined));
+  return {
+    ready,
+    async stop() {
+      queue.shutDown();
+      stop();
+      if (ownInformers) await informers.stop();
+      await workers;
+    },
+  };
+}
+
 /** Resolves when every queue given is idle (tests wait on this between steps). */
 export async function settle(queues: WorkQueue[], extra?: () => Promise<void>): Promise<void> {
   for (let calm = 0; calm < 3;) {

@@ -458,3 +458,35 @@ function toEvent(ch: Change, filter: (o: KObject) => boolean): WatchEvent | unde
   return undefined;
 }
 
+
+const podsRef: ResourceRef = { group: '', version: 'v1', resource: 'pods', namespaced: true };
+
+/**
+ * Plays the node agent for tests: sets phase Running and the Ready condition (True or False) the
+ * way the kubelet reports it, with `since` as the transition time (minReadySeconds is measured from it).
+ */
+export async function setPodReady(client: FakeClient, namespace: string, name: string, ready = true, since = new Date()): Promise<void> {
+  const pod = await client.get(podsRef, name, namespace);
+  const t = since.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const status = (pod.status ?? {}) as { phase?: string; conditions?: Array<Record<string, unknown>> };
+  status.phase = 'Running';
+  status.conditions = [
+    ...(status.conditions ?? []).filter((c) => c.type !== 'Ready' && c.type !== 'ContainersReady'),
+    { type: 'ContainersReady', status: ready ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: t },
+    { type: 'Ready', status: ready ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: t },
+  ];
+  await client.update(podsRef, { ...pod, status }, { subresource: 'status' });
+}
+
+/** Collects events in memory (an EventSink for tests). */
+export class RecordingEvents {
+  readonly events: Array<{ kind?: string; name?: string; type: string; reason: string; message: string }> = [];
+
+  event(obj: KObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
+    this.events.push({ kind: obj.kind, name: obj.metadata?.name, type, reason, message });
+  }
+
+  reasons(reason: string): string[] {
+    return this.events.filter((e) => e.reason === reason).map((e) => e.message);
+  }
+}

@@ -10,7 +10,7 @@ export { WorkQueue, type WorkQueueOptions } from './workqueue.js';
 export { ControllerExpectations, UIDTrackingExpectations, EXPECTATIONS_TTL_MS } from './expectations.js';
 export { controllerRefOf, newControllerRef, isControlledBy, claimObjects, patchOwnerRefs, type OwnerReference, type ClaimOptions } from './owner-refs.js';
 export { EventRecorder, type EventSink } from './events.js';
-export { runWorkers, settle, type ControllerOptions, type RunningController } from './controller.js';
+export { runWorkers, launch, settle, type ControllerOptions, type RunningController } from './controller.js';
 export {
   isPodActive, isPodReady, isPodAvailable, podCondition, podFromTemplate, compareForDeletion,
   type Pod, type PodCondition, type PodTemplate,
