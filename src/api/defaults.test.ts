@@ -96,3 +96,23 @@ test('job defaults and the uid-based selector', () => {
   assert.equal(cj.spec.failedJobsHistoryLimit, 1);
   assert.equal(cj.spec.jobTemplate.spec.selector, undefined);
 });
+
+test('defaulting twice changes nothing (updates re-run it on stored objects)', () => {
+  const tpl = { metadata: { labels: { app: 'a' } }, spec: { containers: [{ name: 'c', image: 'busybox', ports: [{ containerPort: 1 }] }], volumes: [{ name: 'v' }] } };
+  const samples: Array<[string, string, KObject]> = [
+    ['', 'Pod', { metadata: { name: 'p' }, spec: tpl.spec }],
+    ['', 'Service', { spec: { type: 'LoadBalancer', clusterIP: '10.0.0.1', sessionAffinity: 'ClientIP', ports: [{ port: 1 }] } }],
+    ['', 'Secret', { stringData: { a: 'b' } }],
+    ['', 'Namespace', { metadata: { name: 'n' } }],
+    ['apps', 'Deployment', { spec: { template: tpl } }],
+    ['apps', 'StatefulSet', { spec: { template: tpl, volumeClaimTemplates: [{ metadata: { name: 'd' } }] } }],
+    ['apps', 'DaemonSet', { spec: { template: tpl } }],
+    ['batch', 'Job', { metadata: { name: 'j', uid: 'u' }, spec: { template: tpl } }],
+    ['batch', 'CronJob', { spec: { jobTemplate: { spec: { template: tpl } } } }],
+  ];
+  for (const [group, kind, obj] of samples) {
+    const once = run(group, kind, structuredClone(obj));
+    const twice = run(group, kind, structuredClone(once));
+    assert.deepEqual(twice, once, kind);
+  }
+});

@@ -27,7 +27,8 @@ export { jsonPatch } from './json-patch.js';
 export { mergePatch } from './merge-patch.js';
 export { decodeProtobuf } from './protobuf.js';
 export { defaultsFor, defaultPodSpec, defaultImagePullPolicy } from './defaults.js';
-export { validatorFor, cronErrors } from './validation.js';
+export { validatorFor } from './validation.js';
+export { cronErrors } from './validate-workloads.js';
 export { isQuantity, parseQuantity } from './quantity.js';
 export { FieldErrors, formatCauses, formatValue } from './field-errors.js';
 export {

@@ -74,6 +74,16 @@ const CAPTURED: Array<{ name: string; hex: string; want: unknown }> = [
     hex: "6b3873000a130a027631120d5265736f7572636551756f746112390a120a02713112001a0022002a0032003800420012210a110a0a6c696d6974732e63707512030a01320a0c0a04706f647312040a0231301a001a002200",
     want: {"apiVersion":"v1","kind":"ResourceQuota","metadata":{"name":"q1"},"spec":{"hard":{"limits.cpu":"2","pods":"10"}},"status":{}},
   },
+  {
+    name: 'kubectl 1.33 create token sa1 --duration=1h --audience=api',
+    hex: '6b3873000a280a1861757468656e7469636174696f6e2e6b38732e696f2f7631120c546f6b656e5265717565737412220a100a0012001a0022002a0032003800420012080a0361706920901c1a040a0012001a002200',
+    want: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', metadata: {}, spec: { audiences: ['api'], expirationSeconds: 3600 }, status: { token: '' } },
+  },
+  {
+    name: 'kubectl 1.33 create token sa1 --bound-object-kind=Pod',
+    hex: '6b3873000a280a1861757468656e7469636174696f6e2e6b38732e696f2f7631120c546f6b656e52657175657374122d0a100a0012001a0022002a0032003800420012131a110a03506f64120276311a027031220275311a040a0012001a002200',
+    want: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', metadata: {}, spec: { boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'p1', uid: 'u1' } }, status: { token: '' } },
+  },
 ];
 
 for (const c of CAPTURED) {
@@ -127,4 +137,12 @@ test('a kind without field tables is UnsupportedMediaType', () => {
 test('truncated bodies are a BadRequest, not a crash', () => {
   const full = envelope('v1', 'ConfigMap', fld(1, fld(1, 'name')));
   assert.throws(() => decodeProtobuf(full.subarray(0, full.length - 3)), (e) => isKind(e, 'BadRequest'));
+});
+
+test('DeleteOptions decode whatever group-version the client stamps on them', () => {
+  const opts = Buffer.concat([fld(1, 30), fld(4, 'Foreground'), fld(5, 'All')]);
+  for (const gv of ['v1', 'apps/v1', 'meta.k8s.io/v1']) {
+    assert.deepEqual(decodeProtobuf(envelope(gv, 'DeleteOptions', opts)),
+      { apiVersion: gv, kind: 'DeleteOptions', gracePeriodSeconds: 30, propagationPolicy: 'Foreground', dryRun: ['All'] });
+  }
 });

@@ -12,9 +12,10 @@
  */
 import { BosunError } from '../errors/index.js';
 import type { KObject } from './types.js';
-import { getStruct, structForKind, type FieldDef, type StructDef, type TypeRef } from './schemas.js';
+import { getStruct, META, structForKind, type FieldDef, type StructDef, type TypeRef } from './schemas.js';
 
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
+const META_KINDS = new Set(['DeleteOptions']);
 
 interface RawField { no: number; wire: number; varint?: bigint; bytes?: Buffer }
 
@@ -226,7 +227,9 @@ export function decodeProtobuf(body: Buffer): KObject {
   if (contentEncoding !== '') throw new BosunError('UnsupportedMediaType', `unsupported protobuf content encoding "${contentEncoding}"`);
   if (!kind || !apiVersion) throw bad('protobuf body does not name its apiVersion and kind');
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/', 2) as [string, string] : ['', apiVersion];
-  const def = structForKind(group, version, kind);
+  // meta/v1 option kinds are registered in every group-version, so clients stamp them with
+  // whichever group-version they talk to ("v1", "apps/v1", "meta.k8s.io/v1").
+  const def = structForKind(group, version, kind) ?? (META_KINDS.has(kind) ? getStruct(`${META}.${kind}`) : undefined);
   if (!def) throw new BosunError('UnsupportedMediaType', `the protobuf encoding of ${kind} (${apiVersion}) is not supported; send it as application/json`);
   return { apiVersion, kind, ...decodeMessage(raw, def, '') };
 }

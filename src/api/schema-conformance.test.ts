@@ -19,6 +19,7 @@ const PREFIX: Record<string, string> = {
   'io.k8s.api.core.v1': 'CoreV1', 'io.k8s.api.discovery.v1': 'DiscoveryV1', 'io.k8s.api.events.v1': 'EventsV1',
   'io.k8s.api.rbac.v1': 'RbacV1', 'io.k8s.api.networking.v1': 'NetworkingV1', 'io.k8s.api.apps.v1': 'AppsV1',
   'io.k8s.api.batch.v1': 'BatchV1', 'io.k8s.api.policy.v1': 'PolicyV1', 'io.k8s.api.autoscaling.v1': 'AutoscalingV1',
+  'io.k8s.api.authentication.v1': 'AuthenticationV1',
 };
 /** Go-embedded structs have no model of their own upstream (their fields live in the embedding struct). */
 const EMBEDDED_ONLY = new Set(['ProbeHandler', 'VolumeSource', 'IngressRuleValue']);

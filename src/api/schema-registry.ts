@@ -59,7 +59,6 @@ export interface RawStruct {
   gvk?: [string, string, string];
   /** The struct is a whole object: metadata/kind/apiVersion fields are added. */
   object?: boolean;
-  /** A list kind: kind/apiVersion/metadata(ListMeta)/items added, items of this struct. */
 }
 
 const STRUCTS = new Map<string, StructDef>();

@@ -323,3 +323,21 @@ definePackage('io.k8s.api.policy.v1', {
   Eviction: { ...OBJECT, gvk: ['policy', 'v1', 'Eviction'], d: 'Eviction evicts a pod from its node subject to certain policies and safety constraints.', f: {
     deleteOptions: [2, 'DeleteOptions', 'DeleteOptions may be provided'] } },
 });
+
+definePackage('io.k8s.api.authentication.v1', {
+  TokenRequest: { ...OBJECT, gvk: ['authentication.k8s.io', 'v1', 'TokenRequest'], d: 'TokenRequest requests a token for a given service account.', f: {
+    spec: [2, 'TokenRequestSpec', 'Spec holds information about the request being evaluated', 'req'],
+    status: [3, 'TokenRequestStatus', 'Status is filled in by the server and indicates whether the token can be authenticated.'] } },
+  TokenRequestSpec: { d: 'TokenRequestSpec contains client provided parameters of a token request.', f: {
+    audiences: [1, '[]string', 'Audiences are the intendend audiences of the token.', 'req list=atomic'],
+    expirationSeconds: [4, 'int64', 'ExpirationSeconds is the requested duration of validity of the request.', 'ptr'],
+    boundObjectRef: [3, 'BoundObjectReference', 'BoundObjectRef is a reference to an object that the token will be bound to.'] } },
+  BoundObjectReference: { d: 'BoundObjectReference is a reference to an object that a token is bound to.', f: {
+    kind: [1, 'string', "Kind of the referent. Valid kinds are 'Pod' and 'Secret'."],
+    apiVersion: [2, 'string', 'API version of the referent.'],
+    name: [3, 'string', 'Name of the referent.'],
+    uid: [4, 'string', 'UID of the referent.'] } },
+  TokenRequestStatus: { d: 'TokenRequestStatus is the result of a token request.', f: {
+    token: [1, 'string', 'Token is the opaque bearer token.', 'req'],
+    expirationTimestamp: [2, 'Time', 'ExpirationTimestamp is the time of expiration of the returned token.', 'req'] } },
+});

@@ -228,7 +228,6 @@ const KIND_FIELDS: Record<string, string[]> = {
   ReplicaSet: ['status.replicas'],
   Job: ['status.successful'],
   Service: ['spec.clusterIP', 'spec.type'],
-  PersistentVolumeClaim: [],
 };
 
 /** The field set a field selector is matched against; throws BadRequest for fields the kind does not support. */

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { validatorFor, cronErrors } from './validation.js';
+import { validatorFor } from './validation.js';
+import { cronErrors } from './validate-workloads.js';
 import { defaultsFor } from './defaults.js';
 import { formatCauses } from './field-errors.js';
 import type { KObject } from './types.js';

@@ -19,6 +19,7 @@ import type { NamespaceLifecycle } from './namespaces.js';
 import type { OpenApiCache } from './openapi.js';
 import type { DeleteOptions, FieldValidation, ListQuery, ObjectList, Registry, WriteOptions } from './registry.js';
 import { decodeBody, mediaType, patchType, readBody, type ProtobufDecoder } from './request-body.js';
+import { jsonText, listText } from './json-text.js';
 import { statusFor, successStatus } from './status.js';
 import { parseIncludeObject, partialMetadata, rendering, toTable } from './table.js';
 import { serveWatch, type WatchEventType } from './watch.js';
@@ -44,7 +45,9 @@ interface Route {
 }
 
 function send(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', extra: Record<string, string | string[]> = {}): void {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const text = typeof body === 'string' ? body
+    : Array.isArray((body as { items?: unknown }).items) ? listText(body as { items: unknown[] } & Record<string, unknown>)
+      : jsonText(body);
   res.writeHead(code, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private', 'Content-Length': Buffer.byteLength(text), ...extra });
   res.end(text);
 }
@@ -106,7 +109,8 @@ export class ApiHandler {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      const url = new URL(req.url ?? '/', 'https://localhost');
+      // Concatenated, not resolved: a path starting with // must stay a path, not become a host.
+      const url = new URL(`https://localhost${(req.url ?? '/').startsWith('/') ? '' : '/'}${req.url ?? ''}`);
       const path = url.pathname.replace(/\/+$/, '') || '/';
       if (!this.d.auth.isPublic(path) && !this.d.auth.authenticate(req)) {
         req.resume();
@@ -149,7 +153,12 @@ export class ApiHandler {
       const immutable = q.get('hash') === doc.hash;
       return send(res, 200, doc.json, 'application/json', { 'Cache-Control': immutable ? 'public, immutable' : 'no-cache, private', Etag: `"${doc.hash}"` });
     }
-    const segs = path.split('/').filter(Boolean).map(decodeURIComponent);
+    let segs: string[];
+    try {
+      segs = path.split('/').filter(Boolean).map(decodeURIComponent);
+    } catch {
+      throw new BosunError('BadRequest', `malformed escape in request path ${JSON.stringify(path)}`);
+    }
     let group: string;
     let version: string;
     let rest: string[];

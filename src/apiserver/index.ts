@@ -13,6 +13,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { stringify as toYaml } from 'yaml';
+import { KubeconfigFile } from '../kubeconfig/index.js';
 import type { Instance } from '../server/instance.js';
 import type { Store } from '../store/types.js';
 import { catalog as apiCatalog } from '../api/index.js';
@@ -48,7 +49,7 @@ function writeAtomic(path: string, text: string, mode = 0o600): void {
   renameSync(tmp, path);
 }
 
-export function kubeconfigYaml(pki: Pki, port: number): string {
+function kubeconfigYaml(pki: Pki, port: number): string {
   const b64 = (b: Buffer) => b.toString('base64');
   return toYaml({
     apiVersion: 'v1',
@@ -59,6 +60,24 @@ export function kubeconfigYaml(pki: Pki, port: number): string {
     'current-context': 'bosun',
     preferences: {},
   });
+}
+
+/**
+ * Writes the admin kubeconfig, or, when one exists, only points its `bosun` cluster at the current
+ * port: the user's edits (a namespace chosen with `bosun ns`, extra contexts) survive restarts.
+ */
+function writeKubeconfig(path: string, pki: Pki, port: number): void {
+  if (existsSync(path)) {
+    const file = KubeconfigFile.read(path);
+    const i = (file.config.clusters ?? []).findIndex((c) => c.name === 'bosun');
+    if (i >= 0) {
+      file.set(['clusters', i, 'cluster', 'server'], `https://127.0.0.1:${port}`);
+      file.set(['clusters', i, 'cluster', 'certificate-authority-data'], pki.ca.toString('base64'));
+      file.write();
+      return;
+    }
+  }
+  writeAtomic(path, kubeconfigYaml(pki, port));
 }
 
 function writeEndpoints(dataDir: string, port: number): void {
@@ -115,7 +134,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   await listen(server, opts.port);
   port = (server.address() as { port: number }).port;
   await namespaces.bootstrap();
-  writeAtomic(instance.paths.kubeconfig, kubeconfigYaml(pki, port));
+  writeKubeconfig(instance.paths.kubeconfig, pki, port);
   writeEndpoints(instance.dataDir, port);
   return {
     port,

@@ -48,11 +48,23 @@ export class NamespaceLifecycle {
     for (const ns of list.items) if (ns.metadata?.deletionTimestamp) this.finalize(ns.metadata.name!);
   }
 
-  /** Starts emptying a namespace marked for deletion (idempotent). */
+  /**
+   * Starts emptying a namespace marked for deletion (idempotent). The first sweep waits a moment,
+   * as the real namespace controller's queue does: `kubectl delete -f` sends the namespace and then
+   * its objects back to back, and expects those objects still to be there to delete.
+   */
   finalize(name: string): void {
     if (this.running.has(name) || this.closed) return;
     this.running.add(name);
-    void this.sweep(name);
+    this.later(name);
+  }
+
+  private later(name: string): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      void this.sweep(name);
+    }, RETRY_MS);
+    this.timers.add(t);
   }
 
   private async sweep(name: string): Promise<void> {
@@ -81,12 +93,7 @@ export class NamespaceLifecycle {
       if (this.closed) return;
       console.error(`namespace ${name}: ${(err as Error).message}`);
     }
-    if (this.closed) return;
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      void this.sweep(name);
-    }, RETRY_MS);
-    this.timers.add(t);
+    if (!this.closed) this.later(name);
   }
 
   /** Drops the `kubernetes` finalizer and deletes the namespace once nothing else holds it. */

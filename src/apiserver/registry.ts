@@ -117,7 +117,7 @@ const specOf = (o: KObject): Record<string, unknown> => {
   return rest;
 };
 
-export function continueToken(rv: number, startAfter: string): string {
+function continueToken(rv: number, startAfter: string): string {
   return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start: startAfter })).toString('base64url');
 }
 
@@ -143,9 +143,10 @@ export class Registry {
     const fields = parseFieldSelector(q.fieldSelector ?? '');
     checkFieldSelector(info.kind, fields);
     const name = fields.find((f) => f.field === 'metadata.name' && f.operator !== '!=')?.value;
+    if (!labels.length && !fields.length) return { matches: () => true };
     return {
       name,
-      matches: (obj) => matchesLabels(labels, obj.metadata?.labels) && matchesFields(fields, selectableFields(info.kind, obj)),
+      matches: (obj) => matchesLabels(labels, obj.metadata?.labels) && (!fields.length || matchesFields(fields, selectableFields(info.kind, obj))),
     };
   }
 

@@ -16,6 +16,7 @@ import type { KObject, ResourceInfo } from '../api/types.js';
 import { collectionPrefix } from './keys.js';
 import type { Registry } from './registry.js';
 import type { Watcher } from '../store/types.js';
+import { jsonText } from './json-text.js';
 import { statusFor } from './status.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -54,7 +55,7 @@ export async function serveWatch(registry: Registry, req: WatchRequest, res: Ser
   let closed = false;
   const write = async (type: WatchEventType, object: unknown): Promise<void> => {
     if (closed) return;
-    if (!res.write(JSON.stringify({ type, object }) + '\n')) {
+    if (!res.write(`{"type":"${type}","object":${jsonText(object)}}\n`)) {
       await new Promise<void>((resolve) => {
         const done = () => {
           res.off('drain', done);
@@ -73,7 +74,7 @@ export async function serveWatch(registry: Registry, req: WatchRequest, res: Ser
     });
 
   let last = from;
-  if (from < 0) {
+  if (from < 0 || req.sendInitialEvents) {
     // Current state first: a consistent list, then changes after its revision.
     const list = await registry.list(info, req.namespace, { labelSelector: req.labelSelector, fieldSelector: req.fieldSelector });
     for (const o of list.items) await write('ADDED', req.render(o, 'ADDED'));

@@ -259,6 +259,16 @@ for (const minor of [27, 33]) {
       assert.match(gone.stderr, /NotFound/);
     });
 
+    test('delete -f of a whole file, namespace first', async () => {
+      const file = manifest(`del-${minor}`, 'nginx:1.27', 'one', '1');
+      await ok(['apply', '-f', '-'], { input: file });
+      const out = await ok(['delete', '-f', '-'], { input: file });
+      for (const l of [`namespace "del-${minor}" deleted`, 'configmap "settings" deleted', 'secret "creds" deleted', 'deployment.apps "web" deleted', 'service "web" deleted']) {
+        assert.ok(out.includes(l), `${l} in\n${out}`);
+      }
+      assert.match((await k(['get', 'ns', `del-${minor}`])).stderr, /NotFound/);
+    });
+
     test('delete --wait', async () => {
       assert.match(await ok(['-n', ns, 'delete', 'deploy', 'web', '--wait']), /deployment\.apps "web" deleted/);
       assert.match(await ok(['-n', ns, 'delete', 'cm,secret', '-l', 'app=demo', '--wait']), /configmap "settings" deleted/);

@@ -73,12 +73,16 @@ export function launch(name: string, informers: SharedInformerFactory, ownInform
   };
 }
 
-/** Resolves when every queue given is idle (tests wait on this between steps). */
-export async function settle(queues: WorkQueue[], extra?: () => Promise<void>): Promise<void> {
+/**
+ * Resolves when every queue given is idle — nothing queued, nothing running, no retry due within
+ * half a second (long requeues such as progress deadlines are not waited for). Tests call it
+ * between steps.
+ */
+export async function settle(queues: WorkQueue[]): Promise<void> {
   for (let calm = 0; calm < 3;) {
-    await new Promise((r) => setImmediate(r));
-    await extra?.();
-    if (queues.every((q) => q.idle())) calm++;
+    const retrying = queues.some((q) => !q.idle(500) && q.idle());
+    await new Promise((r) => (retrying ? setTimeout(r, 5) : setImmediate(r)));
+    if (queues.every((q) => q.idle(500))) calm++;
     else calm = 0;
   }
 }

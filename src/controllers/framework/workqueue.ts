@@ -109,9 +109,12 @@ export class WorkQueue {
     return this.queue.length;
   }
 
-  /** True when nothing is queued, being processed or waiting on a delay. */
-  idle(): boolean {
-    return this.queue.length === 0 && this.processing.size === 0 && this.timers.size === 0;
+  /** True when nothing is queued or being processed and no delayed add falls due within `withinMs`. */
+  idle(withinMs = 0): boolean {
+    if (this.queue.length || this.processing.size) return false;
+    const horizon = Date.now() + withinMs;
+    for (const t of this.timers.values()) if (((t as NodeJS.Timeout & { due?: number }).due ?? 0) <= horizon) return false;
+    return true;
   }
 
   shutDown(): void {

@@ -4,7 +4,7 @@
  * netns as its init process sees it (/proc/<pid>/net/dev).
  */
 import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 export const CGROUP_ROOT = '/sys/fs/cgroup';
@@ -85,7 +85,8 @@ export function cgroupStats(cgroup: string, pid: number, id: string, name: strin
       max_usage: num(join(mem, 'memory.max_usage_in_bytes')),
       stats: memStat,
       failcnt: num(join(mem, 'memory.failcnt')),
-      limit: num(join(mem, 'memory.limit_in_bytes')),
+      // An unlimited v1 cgroup reports ~2^63; Docker shows the host's memory instead.
+      limit: Math.min(num(join(mem, 'memory.limit_in_bytes')), totalmem()),
     },
     name: name,
     id,

@@ -107,7 +107,8 @@ export function buildConfig(id: string, name: string, req: CreateRequest, image:
   const warnings: string[] = [];
 
   // Resources
-  if (hc.Memory && hc.Memory > 0 && hc.Memory < MIN_MEMORY) throw badRequest('Minimum memory limit allowed is 6MB');
+  if (hc.Memory && hc.Memory < MIN_MEMORY) throw badRequest('Minimum memory limit allowed is 6MB');
+  if (hc.MemoryReservation && hc.MemoryReservation < 0) throw badRequest('Invalid memory reservation: must be positive');
   if (hc.Memory && hc.MemorySwap && hc.MemorySwap > 0 && hc.MemorySwap < hc.Memory) throw badRequest('Minimum memoryswap limit should be larger than memory limit, see usage');
   if (hc.MemorySwap && hc.MemorySwap > 0 && !hc.Memory) throw badRequest('You should always set the Memory limit when using Memoryswap limit, see usage');
   if (hc.NanoCpus && (hc.CpuQuota || hc.CpuPeriod)) throw badRequest('Conflicting options: Nano CPUs and CPU Period cannot both be set');

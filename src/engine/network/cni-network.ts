@@ -257,7 +257,9 @@ export class CniNetwork implements Network {
       if (driver !== 'bridge') throw notFound(`plugin "${driver}" not found`);
       if ([...this.nets.values()].some((n) => n.record.Name === name)) throw conflict(`network with name ${name} already exists`);
 
-      const subnet = opts.subnet ? await this.checkSubnet(opts.subnet) : this.freeSubnet();
+      // The node agent's pod network is the one network allowed inside the instance's pod range.
+      const podNetwork = opts.options?.['bosun.pod-network'] === 'true';
+      const subnet = opts.subnet ? await this.checkSubnet(opts.subnet, podNetwork) : this.freeSubnet();
       let gateway = nth(subnet, 1);
       if (opts.gateway) {
         const g = parseIp(opts.gateway);
@@ -294,7 +296,7 @@ export class CniNetwork implements Network {
   }
 
   /** A user-requested subnet: any size that fits a bridge, overlapping nothing the host routes. */
-  private async checkSubnet(s: string): Promise<Cidr> {
+  private async checkSubnet(s: string, podNetwork = false): Promise<Cidr> {
     let c: Cidr;
     try {
       c = parseCidr(s);
@@ -304,7 +306,11 @@ export class CniNetwork implements Network {
     if (c.prefix < 8 || c.prefix > 30) throw badRequest(`invalid subnet ${s}: prefix length must be between 8 and 30`);
     const overlapErr = () => new BosunError('Forbidden', `Pool overlaps with other one on this address space (${s})`);
     for (const n of this.nets.values()) for (const x of n.record.IPAM.Config) if (overlaps(parseCidr(x.Subnet), c)) throw overlapErr();
-    for (const r of [this.instance.podCidr, this.instance.serviceCidr, this.instance.lbPool]) if (overlaps(parseCidr(r), c)) throw overlapErr();
+    if (podNetwork && !within(c, parseCidr(this.instance.podCidr))) throw badRequest(`invalid pod network subnet ${s}: not within ${this.instance.podCidr}`);
+    for (const r of [this.instance.podCidr, this.instance.serviceCidr, this.instance.lbPool]) {
+      if (podNetwork && r === this.instance.podCidr) continue;
+      if (overlaps(parseCidr(r), c)) throw overlapErr();
+    }
     // Host routes (LAN, other instances' fences, VPNs), except this instance's own fence route.
     const routes = JSON.parse(await runOk('ip', ['-j', 'route', 'show', 'table', 'main'])) as Array<{ dst: string; type?: string; metric?: number }>;
     for (const r of routes) {

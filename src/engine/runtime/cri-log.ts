@@ -5,6 +5,7 @@
  * size) and F the end of a line, whose "\n" is not in the text.
  */
 import { closeSync, openSync, readSync, statSync, watch } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { OutputChunk } from '../containers/types.js';
 
 export interface LogRecord extends OutputChunk {
@@ -116,7 +117,8 @@ export async function* readLog(path: string, opts: ReadLogOptions): AsyncGenerat
   let wake: (() => void) | undefined;
   let finished = false;
   const poke = () => { const w = wake; wake = undefined; w?.(); };
-  const watcher = watch(path, () => poke());
+  // The directory, not the file: attach comes before start, when conmon has not created the log yet.
+  const watcher = watch(dirname(path), (_ev, name) => { if (!name || name === basename(path)) poke(); });
   watcher.on('error', () => { finished = true; poke(); });
   opts.done?.then(() => { finished = true; poke(); }, () => { finished = true; poke(); });
   const onAbort = () => { finished = true; poke(); };

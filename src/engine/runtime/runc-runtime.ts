@@ -17,7 +17,7 @@
  *   run/runc/<id>/        runc --root state; exec.fifo lives here until start
  */
 import { execFile, spawn } from 'node:child_process';
-import { constants as fsc, openSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, watch, type FSWatcher } from 'node:fs';
+import { constants as fsc, openSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, rmdirSync, watch, type FSWatcher } from 'node:fs';
 import { open, readFile, writeFile } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
@@ -231,8 +231,40 @@ export class RuncRuntime implements Runtime {
     await this.runc_(['resume', id], 'cannot unpause container', id);
   }
 
+  /**
+   * What `runc delete` does for a container whose init is dead, without a process (it sits on
+   * the `--rm` hot path): the init was pid 1 of its pid namespace, so the kernel has killed
+   * everything else in it, and what remains is empty cgroup directories and the state dir.
+   * Anything unexpected (init alive, a cgroup still busy) falls back to runc itself.
+   */
+  private deleteStopped(id: string): boolean {
+    const dir = join(this.runcRoot, id);
+    let st: { init_process_pid: number; init_process_start: number; cgroup_paths?: Record<string, string> };
+    try {
+      st = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+    } catch {
+      return false;
+    }
+    try {
+      const stat = readFileSync(`/proc/${st.init_process_pid}/stat`, 'utf8');
+      // Field 22 (after the parenthesised comm) is the start time runc recorded: same process.
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]) === st.init_process_start) return false;
+    } catch {
+      // no such process: dead
+    }
+    for (const path of new Set(Object.values(st.cgroup_paths ?? {}))) {
+      try {
+        rmdirSync(path);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return false;
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+    return true;
+  }
+
   async delete(id: string, force = false): Promise<void> {
-    if (existsSync(join(this.runcRoot, id))) {
+    if (existsSync(join(this.runcRoot, id)) && !this.deleteStopped(id)) {
       try {
         await run(this.runc, ['--root', this.runcRoot, 'delete', ...(force ? ['--force'] : []), id]);
       } catch (err) {

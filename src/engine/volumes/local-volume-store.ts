@@ -112,6 +112,7 @@ export class LocalVolumeStore implements VolumeStore {
   async create(name: string | undefined, opts: { labels?: Record<string, string>; driverOpts?: Record<string, string> } = {}): Promise<VolumeRecord> {
     const anonymous = !name;
     const volName = name || randomBytes(32).toString('hex');
+    if (volName.length === 1) throw new BosunError('BadRequest', `create ${volName}: volume name is too short, names should be at least two alphanumeric characters`);
     if (!NAME_RE.test(volName)) {
       throw new BosunError('BadRequest', `create ${volName}: "${volName}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`);
     }

@@ -1,0 +1,69 @@
+/**
+ * A container's root filesystem from the image store's mounts (an overlay over the image's
+ * layers), and the image's /etc/passwd lookups the kubelet needs for the image's USER.
+ */
+import { lstatSync, mkdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import type { Mount } from '../engine/images/index.js';
+import { mountsUnder, run, unmountAll } from './volumes.js';
+
+export async function mountRootfs(mounts: Mount[], target: string): Promise<void> {
+  mkdirSync(target, { recursive: true });
+  if (mountsUnder(target).includes(target)) return;
+  for (const m of mounts) await run('mount', ['-t', m.type, ...(m.options.length ? ['-o', m.options.join(',')] : []), m.source, target]);
+}
+
+export const unmountRootfs = unmountAll;
+
+/** `path` inside `root`, symlinks resolved against the root rather than the host. */
+function scoped(root: string, path: string): string {
+  let parts = posix.normalize('/' + path).split('/').filter(Boolean);
+  let out: string[] = [];
+  for (let hops = 0; parts.length;) {
+    const part = parts.shift()!;
+    if (part === '..') { out.pop(); continue; }
+    const host = join(root, ...out, part);
+    let link: string | undefined;
+    try { if (lstatSync(host).isSymbolicLink()) link = readlinkSync(host); } catch { /* missing: keep the name */ }
+    if (link !== undefined && ++hops < 40) {
+      if (link.startsWith('/')) out = [];
+      parts = [...link.split('/').filter(Boolean), ...parts];
+      continue;
+    }
+    out.push(part);
+  }
+  return join(root, ...out);
+}
+
+function table(root: string, file: string): string[][] {
+  try {
+    return readFileSync(scoped(root, file), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(':'));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The image's USER ("name", "uid", "name:group", "uid:gid") as numbers; `numeric` says whether
+ * the user part was a number, which runAsNonRoot needs to know.
+ */
+export function imageUser(root: string, user: string | undefined): { uid?: number; gid: number; name?: string; numeric: boolean } {
+  if (!user) return { uid: 0, gid: 0, name: 'root', numeric: true };
+  const [u, g] = user.split(':', 2);
+  const passwd = table(root, '/etc/passwd');
+  const entry = passwd.find((p) => p[0] === u) ?? (/^\d+$/.test(u) ? passwd.find((p) => p[2] === u) : undefined);
+  let uid = entry ? Number(entry[2]) : /^\d+$/.test(u) ? Number(u) : undefined;
+  let gid = entry ? Number(entry[3]) : 0;
+  if (g !== undefined) {
+    const ge = table(root, '/etc/group').find((x) => x[0] === g);
+    gid = ge ? Number(ge[2]) : /^\d+$/.test(g) ? Number(g) : gid;
+  }
+  if (uid !== undefined && Number.isNaN(uid)) uid = undefined;
+  return { uid, gid, name: entry?.[0], numeric: /^\d+$/.test(u) };
+}
+
+/** Supplementary groups of a user name in the image's /etc/group. */
+export function userGroups(root: string, name: string | undefined, gid: number): number[] {
+  if (!name) return [];
+  return table(root, '/etc/group').filter((x) => (x[3] ?? '').split(',').includes(name)).map((x) => Number(x[2])).filter((x) => x !== gid);
+}

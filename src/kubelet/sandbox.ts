@@ -1,0 +1,135 @@
+/**
+ * The pod sandbox: a pause process (`catatonit -P`, the host's static binary bind-mounted
+ * read-only into an otherwise empty root) that holds the pod's network namespace (made by the
+ * engine's Network and attached to the pod network with CNI), and owns the pod's IPC and UTS
+ * namespaces (hostname = pod name). App containers join these three by path — the netns file and
+ * /proc/<pause pid>/ns/{ipc,uts} — so they share localhost, SysV IPC and the hostname.
+ *
+ * cgroups: every container of a pod sits under <cgroupParent>/pod<uid>/<container id>, so the
+ * pod's usage can be read (and its leftovers removed) in one place.
+ */
+import { existsSync, mkdirSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Runtime } from '../engine/runtime/index.js';
+import { buildSpec } from '../engine/runtime/index.js';
+import type { Network } from '../engine/network/index.js';
+import type { Instance } from '../server/instance.js';
+import type { KubeletLayout } from './layout.js';
+import { POD_NETWORK_NAME } from './pod-network.js';
+import type { Pod } from './types.js';
+
+export const CATATONIT = '/usr/bin/catatonit';
+const CGROUP_ROOT = '/sys/fs/cgroup';
+
+export const newId = () => randomBytes(32).toString('hex');
+export const netnsKey = (uid: string) => `k8s-${uid}`;
+
+export function podCgroup(instance: Instance, uid: string): string {
+  return `${instance.cgroupParent}/pod${uid}`;
+}
+
+/** Removes the pod's (empty) cgroup directory in every hierarchy; runc removed the children. */
+export function removePodCgroup(instance: Instance, uid: string): void {
+  let ctrls: string[] = [];
+  try {
+    ctrls = readdirSync(CGROUP_ROOT);
+  } catch {
+    return;
+  }
+  for (const c of ctrls) {
+    const dir = join(CGROUP_ROOT, c, podCgroup(instance, uid));
+    if (!existsSync(dir)) continue;
+    try {
+      for (const child of readdirSync(dir, { withFileTypes: true })) if (child.isDirectory()) rmdirSync(join(dir, child.name));
+      rmdirSync(dir);
+    } catch {
+      // a process is still inside (a container not yet reaped): the next cleanup retries
+    }
+  }
+}
+
+export interface SandboxDeps {
+  instance: Instance;
+  runtime: Runtime;
+  network: Network;
+  layout: KubeletLayout;
+  /** Cluster DNS for resolv.conf (the kube-dns Service address). */
+  clusterDNS: string;
+  clusterDomain: string;
+}
+
+function hostsFile(pod: Pod, ip: string, domain: string): string {
+  const hostname = pod.spec.hostname || pod.metadata.name;
+  const fqdn = pod.spec.subdomain ? `${hostname}.${pod.spec.subdomain}.${pod.metadata.namespace}.svc.${domain}\t${hostname}` : hostname;
+  let s = '# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n';
+  s += `${ip}\t${fqdn}\n`;
+  if (pod.spec.hostAliases?.length) {
+    s += '\n# Entries added by HostAliases.\n';
+    for (const a of pod.spec.hostAliases) s += `${a.ip}\t${a.hostnames.join('\t')}\n`;
+  }
+  return s;
+}
+
+function resolvConf(pod: Pod, d: SandboxDeps): string {
+  if (pod.spec.dnsPolicy === 'Default') return '';
+  const ns = pod.metadata.namespace;
+  return `search ${ns}.svc.${d.clusterDomain} svc.${d.clusterDomain} ${d.clusterDomain}\nnameserver ${d.clusterDNS}\noptions ndots:5\n`;
+}
+
+export interface Sandbox { id: string; netns: string; ip: string }
+
+/**
+ * Creates the network namespace, attaches it, writes the pod's /etc files and starts the pause
+ * container. Everything made is undone when a step fails.
+ */
+export async function createSandbox(pod: Pod, d: SandboxDeps): Promise<Sandbox> {
+  const uid = pod.metadata.uid;
+  const id = newId();
+  const key = netnsKey(uid);
+  const undo: Array<() => Promise<unknown>> = [];
+  try {
+    const netns = await d.network.createNetns(key);
+    undo.push(() => d.network.removeNetns(key));
+    const att = await d.network.attach(key, netns, POD_NETWORK_NAME, { name: `${pod.metadata.namespace}_${pod.metadata.name}`, hostname: pod.metadata.name });
+    const ip = att.ipAddress;
+
+    const hostname = pod.spec.hostname || pod.metadata.name;
+    writeFileSync(d.layout.etcFile(uid, 'etc-hosts'), hostsFile(pod, ip, d.clusterDomain));
+    writeFileSync(d.layout.etcFile(uid, 'resolv.conf'), resolvConf(pod, d));
+    writeFileSync(d.layout.etcFile(uid, 'hostname'), `${hostname}\n`);
+
+    const bundle = d.layout.sandboxBundle(uid);
+    mkdirSync(join(bundle, 'rootfs'), { recursive: true });
+    const spec = buildSpec({
+      args: ['/catatonit', '-P'], env: ['PATH=/'], cwd: '/', uid: 0, gid: 0, additionalGids: [], terminal: false,
+      hostname, rootfs: join(bundle, 'rootfs'), readonlyRootfs: true, netns,
+      cgroupsPath: `/${podCgroup(d.instance, uid)}/${id}`, caps: [], privileged: false, noNewPrivileges: true,
+      cpuShares: 2, shmSize: 64 * 1024 * 1024, sysctls: {}, ulimits: [],
+      mounts: [{ destination: '/catatonit', type: 'bind', source: CATATONIT, options: ['rbind', 'ro', 'nosuid', 'nodev'] }],
+    });
+    writeFileSync(join(bundle, 'config.json'), JSON.stringify(spec));
+    await d.runtime.create({ id, bundle, logPath: join(bundle, 'log'), stdin: false, stdinOnce: false, terminal: false });
+    undo.push(() => d.runtime.delete(id, true));
+    await d.runtime.start(id);
+    return { id, netns, ip };
+  } catch (err) {
+    for (const u of undo.reverse()) await u().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Whether the pause process still runs (re-adoption after an agent restart). */
+export async function sandboxAlive(d: SandboxDeps, sb: Sandbox): Promise<number | undefined> {
+  if (d.runtime.exitCode(sb.id) !== undefined) return undefined;
+  const st = await d.runtime.state(sb.id);
+  return st && st.status === 'running' ? st.pid : undefined;
+}
+
+export async function removeSandbox(uid: string, sb: Sandbox | undefined, d: SandboxDeps): Promise<void> {
+  if (sb) {
+    await d.runtime.delete(sb.id, true).catch(() => undefined);
+    d.runtime.clearExit(sb.id);
+  }
+  await d.network.removeNetns(netnsKey(uid));
+}

@@ -1,0 +1,155 @@
+/**
+ * The real kubectl 1.27 (SPDY for exec and port-forward) and 1.33 (WebSocket v5 for exec, SPDY
+ * tunnelled in a WebSocket for port-forward) against handleUpgrade, with host processes standing in
+ * for a pod's containers. Only 127.0.0.1 is ever contacted.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo, type Server } from 'node:net';
+import { join } from 'node:path';
+import { HostProcessTarget } from './testing/host-process-target.js';
+import { collect, kubectlBinary, kubectlEnv, runKubectl, startHarness, type Harness } from './testing/kubectl-harness.js';
+
+/** Sends `payload` through a forwarded local port, half-closes, and returns everything echoed back. */
+function echoThrough(port: number, payload: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const got: Buffer[] = [];
+    const s = connect(port, '127.0.0.1', () => s.end(payload));
+    s.on('data', (d: Buffer) => got.push(d));
+    s.on('error', reject);
+    s.on('close', () => resolve(Buffer.concat(got)));
+  });
+}
+
+for (const version of ['1.27', '1.33']) {
+  const transport = version === '1.27' ? 'SPDY/3.1' : 'websocket';
+  describe(`kubectl ${version}`, () => {
+    let dir: string;
+    let podDir: string;
+    let localDir: string;
+    let target: HostProcessTarget;
+    let h: Harness;
+    let echo: Server;
+    before(async () => {
+      dir = mkdtempSync('/tmp/bosun-test-streaming-');
+      podDir = join(dir, 'pod');
+      localDir = join(dir, 'local');
+      mkdirSync(podDir);
+      mkdirSync(localDir);
+      target = new HostProcessTarget(podDir);
+      h = await startHarness(dir, target);
+      echo = createServer((s) => s.pipe(s));
+      await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+    });
+    after(async () => {
+      await h.close();
+      await new Promise((r) => echo.close(r));
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    test('exec prints the command output and exits 0', async () => {
+      const r = await runKubectl(h, version, ['exec', 'web', '--', 'echo', 'hi']);
+      assert.equal(r.stdout, 'hi\n', r.stderr);
+      assert.equal(r.code, 0);
+      assert.equal(h.upgrades.at(-1), transport);
+      assert.deepEqual(target.execs.at(-1)?.command, ['echo', 'hi']);
+    });
+
+    test('a non-zero exit code becomes kubectl\'s exit code, stderr stays stderr', async () => {
+      const r = await runKubectl(h, version, ['exec', 'web', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+      assert.equal(r.code, 3, r.stderr);
+      assert.equal(r.stdout, 'out\n');
+      assert.match(r.stderr, /^err\n/);
+    });
+
+    test('exec -i carries stdin through, including its end (1 MiB through cat)', async () => {
+      const input = randomBytes(768 * 1024).toString('base64');
+      const r = await runKubectl(h, version, ['exec', '-i', 'web', '--', 'cat'], { input });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout.length, input.length);
+      assert.ok(r.stdout === input, 'stdout differs from stdin');
+      assert.equal(target.execs.at(-1)?.stdin, true);
+    });
+
+    test('exec -it under a terminal: size arrives as a resize, keys reach the command', async () => {
+      const command = `stty cols 100 rows 30; exec ${kubectlBinary(version)} exec -it web -- sh -c 'read line; echo got:$line'`;
+      const child = spawn('script', ['-qec', command, '/dev/null'], { env: kubectlEnv(h), cwd: localDir, stdio: ['pipe', 'pipe', 'pipe'] });
+      const result = new Promise<{ out: string; code: number | null }>((resolve) => {
+        const out: Buffer[] = [];
+        child.stdout.on('data', (d: Buffer) => out.push(d));
+        child.on('close', (code) => resolve({ out: Buffer.concat(out).toString(), code }));
+      });
+      // Type only once the command runs: by then kubectl has put the terminal in raw mode.
+      await new Promise((r) => target.once('exec', r));
+      child.stdin.write('hello\n');
+      const { out, code } = await result;
+      assert.equal(code, 0, out);
+      assert.match(out, /got:hello/);
+      assert.equal(target.execs.at(-1)?.tty, true);
+      assert.deepEqual(target.sizes.at(-1), { width: 100, height: 30 });
+    });
+
+    test('cp copies a file into the pod and back out (tar over exec)', async () => {
+      const content = randomBytes(300 * 1024);
+      writeFileSync(join(localDir, 'src.bin'), content);
+      const up = await runKubectl(h, version, ['cp', 'src.bin', 'web:dst.bin'], { cwd: localDir });
+      assert.equal(up.code, 0, up.stderr);
+      assert.ok(readFileSync(join(podDir, 'dst.bin')).equals(content), 'file in the pod differs');
+      const down = await runKubectl(h, version, ['cp', 'web:dst.bin', 'back.bin'], { cwd: localDir });
+      assert.equal(down.code, 0, down.stderr);
+      assert.ok(readFileSync(join(localDir, 'back.bin')).equals(content), 'file copied back differs');
+    });
+
+    test('port-forward carries bytes both ways, one connection after another', async () => {
+      const echoPort = (echo.address() as AddressInfo).port;
+      const child = spawn(kubectlBinary(version), ['port-forward', '--address', '127.0.0.1', 'web', `:${echoPort}`], { env: kubectlEnv(h), stdio: ['ignore', 'pipe', 'pipe'] });
+      const exited = collect(child);
+      try {
+        const local = await new Promise<number>((resolve, reject) => {
+          let text = '';
+          child.stdout.on('data', (d: Buffer) => {
+            text += d.toString();
+            const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(text);
+            if (m) resolve(Number(m[1]));
+          });
+          child.on('close', () => reject(new Error(`kubectl port-forward exited: ${text}`)));
+        });
+        const small = Buffer.from('ping\n');
+        assert.deepEqual(await echoThrough(local, small), small);
+        const big = randomBytes(512 * 1024);
+        assert.ok((await echoThrough(local, big)).equals(big), 'echoed bytes differ');
+        assert.equal(h.upgrades.at(-1), transport);
+      } finally {
+        child.kill('SIGINT');
+        await exited;
+      }
+    });
+
+    test('a target failure ends the session with its message on the error channel', async () => {
+      const r = await runKubectl(h, version, ['attach', 'web']);
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, /no running container to attach to/);
+    });
+  });
+}
+
+test('kubectl 1.33 falls back to SPDY when told not to use WebSockets, and still gets exit codes', async () => {
+  const dir = mkdtempSync('/tmp/bosun-test-streaming-');
+  const h = await startHarness(dir, new HostProcessTarget(dir));
+  try {
+    const child = spawn(kubectlBinary('1.33'), ['exec', 'web', '--', 'sh', '-c', 'echo fallback; exit 4'], {
+      env: { ...kubectlEnv(h), KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const r = await collect(child);
+    assert.equal(r.stdout, 'fallback\n', r.stderr);
+    assert.equal(r.code, 4);
+    assert.deepEqual(h.upgrades, ['SPDY/3.1']);
+  } finally {
+    await h.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,173 @@
+/**
+ * Entry point for pods/exec, pods/attach and pods/portforward: picks the transport from the request's
+ * headers, answers the upgrade, and runs the session to its end.
+ *
+ *   Upgrade: websocket   exec/attach  Sec-WebSocket-Protocol v5/v4/v3/v2/v1 channel.k8s.io (+ base64)
+ *                        portforward  Sec-WebSocket-Protocol SPDY/3.1+portforward.k8s.io (SPDY tunnel)
+ *   Upgrade: SPDY/3.1    exec/attach  X-Stream-Protocol-Version v4 (preferred) … channel.k8s.io
+ *                        portforward  X-Stream-Protocol-Version portforward.k8s.io
+ *
+ * Anything else is answered with a 400 Status before any upgrade, so a client never hangs and the
+ * server never throws.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { statusFor } from '../apiserver/status.js';
+import { badRequest, type BosunError } from '../errors/index.js';
+import { runRemoteCommand } from './remote-command.js';
+import { acceptSpdyCommandStreams } from './spdy-remote-command.js';
+import { serveSpdyPortForward } from './spdy-port-forward.js';
+import { websocketCommandChannels } from './websocket-remote-command.js';
+import { websocketByteStream } from './websocket-tunnel.js';
+import type { ExecOptions, StreamKind, StreamTarget } from './types.js';
+
+/** The channel protocols in our order of preference over SPDY (kubelet's: v4 first). */
+const SPDY_COMMAND_PROTOCOLS = ['v4.channel.k8s.io', 'v5.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io'];
+const WEBSOCKET_COMMAND_PROTOCOLS = [
+  'v5.channel.k8s.io', 'v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io',
+  'v5.base64.channel.k8s.io', 'v4.base64.channel.k8s.io', 'v3.base64.channel.k8s.io', 'v2.base64.channel.k8s.io', 'base64.channel.k8s.io',
+];
+const SPDY_PORT_FORWARD_PROTOCOL = 'portforward.k8s.io';
+const WEBSOCKET_PORT_FORWARD_PROTOCOL = 'SPDY/3.1+portforward.k8s.io';
+
+const websockets = new WebSocketServer({
+  noServer: true,
+  perMessageDeflate: false,
+  clientTracking: false,
+  handleProtocols: (offered, req) => (req as UpgradeRequest).bosunProtocol ?? false,
+});
+
+type UpgradeRequest = IncomingMessage & { bosunProtocol?: string; bosunUpgraded?: boolean };
+
+/**
+ * Serves one streaming request whose HTTP head has been read (node's `upgrade` event gives exactly
+ * these arguments). Resolves when the session is over; never rejects.
+ */
+export async function handleUpgrade(
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  kind: StreamKind,
+  target: StreamTarget,
+  query: URLSearchParams,
+): Promise<void> {
+  socket.on('error', () => {
+    // A client vanishing mid-session surfaces through the session's own close handling.
+  });
+  try {
+    const opts = kind === 'portforward' ? undefined : commandOptions(kind, query);
+    const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
+    if (upgrade === 'websocket') await serveWebSocket(req, socket, head, kind, target, opts);
+    else if (upgrade === 'spdy/3.1') await serveSpdy(req, socket, head, kind, target, opts);
+    else throw badRequest(`Upgrade request required: ${kind} needs a WebSocket or SPDY/3.1 upgrade`);
+  } catch (err) {
+    // Past the 101 the socket speaks another protocol: an HTTP answer there would be garbage.
+    if ((req as UpgradeRequest).bosunUpgraded) socket.destroy();
+    else rejectUpgrade(socket, err);
+  }
+}
+
+/** pods/exec|attach query parameters, validated as the API server does before any upgrade. */
+function commandOptions(kind: 'exec' | 'attach', q: URLSearchParams): ExecOptions {
+  const flag = (name: string) => ['true', '1'].includes(q.get(name) ?? '');
+  const tty = flag('tty');
+  const opts: ExecOptions = {
+    command: kind === 'exec' ? q.getAll('command') : [],
+    container: q.get('container') ?? undefined,
+    stdin: flag('stdin'),
+    stdout: flag('stdout'),
+    // A terminal merges stderr into stdout; kubelet never opens a stderr channel with a TTY.
+    stderr: flag('stderr') && !tty,
+    tty,
+  };
+  if (kind === 'exec' && opts.command.length === 0) throw badRequest('you must specify at least 1 command');
+  if (!opts.stdin && !opts.stdout && !flag('stderr')) throw badRequest('you must specify at least 1 of stdin, stdout, stderr');
+  return opts;
+}
+
+function offered(header: string | string[] | undefined): string[] {
+  const values = Array.isArray(header) ? header : header ? [header] : [];
+  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+}
+
+async function serveWebSocket(
+  req: UpgradeRequest,
+  socket: Duplex,
+  head: Buffer,
+  kind: StreamKind,
+  target: StreamTarget,
+  opts: ExecOptions | undefined,
+): Promise<void> {
+  const clientProtocols = offered(req.headers['sec-websocket-protocol']);
+  const supported = kind === 'portforward' ? [WEBSOCKET_PORT_FORWARD_PROTOCOL] : WEBSOCKET_COMMAND_PROTOCOLS;
+  // The client's order wins, as in the API server's wsstream; a client that names no protocol at all
+  // gets the original unversioned channel protocol (exec/attach only: the tunnel must be asked for).
+  const chosen = clientProtocols.find((p) => supported.includes(p))
+    ?? (clientProtocols.length === 0 && kind !== 'portforward' ? 'channel.k8s.io' : undefined);
+  if (!chosen) throw unsupported('WebSocket subprotocols', clientProtocols, supported);
+  if (clientProtocols.length) req.bosunProtocol = chosen;
+
+  const ws = await new Promise<WebSocket | null>((resolve) => {
+    // ws answers a malformed handshake (bad key, version) itself, with a 400, and never calls back.
+    socket.once('close', () => resolve(null));
+    websockets.handleUpgrade(req, socket, head, (w) => resolve(w));
+  });
+  if (!ws) return;
+  req.bosunUpgraded = true;
+  ws.on('error', () => ws.terminate());
+  if (kind === 'portforward') {
+    await serveSpdyPortForward(websocketByteStream(ws), Buffer.alloc(0), target);
+    return;
+  }
+  await runRemoteCommand(kind, opts!, target, websocketCommandChannels(ws, chosen, opts!));
+}
+
+async function serveSpdy(
+  req: UpgradeRequest,
+  socket: Duplex,
+  head: Buffer,
+  kind: StreamKind,
+  target: StreamTarget,
+  opts: ExecOptions | undefined,
+): Promise<void> {
+  const clientProtocols = offered(req.headers['x-stream-protocol-version']);
+  const supported = kind === 'portforward' ? [SPDY_PORT_FORWARD_PROTOCOL] : SPDY_COMMAND_PROTOCOLS;
+  // No header at all is how pre-versioning clients ask; they get the first protocol version.
+  const chosen = clientProtocols.length === 0
+    ? (kind === 'portforward' ? SPDY_PORT_FORWARD_PROTOCOL : 'channel.k8s.io')
+    : supported.find((p) => clientProtocols.includes(p));
+  if (!chosen) throw unsupported('X-Stream-Protocol-Version', clientProtocols, supported);
+
+  req.bosunUpgraded = true;
+  socket.write(
+    'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n' +
+      `X-Stream-Protocol-Version: ${chosen}\r\n\r\n`,
+  );
+  (socket as { setNoDelay?: (v: boolean) => void }).setNoDelay?.(true);
+  if (kind === 'portforward') {
+    await serveSpdyPortForward(socket, head, target);
+    return;
+  }
+  const channels = await acceptSpdyCommandStreams(socket, head, chosen, opts!);
+  if (channels) await runRemoteCommand(kind, opts!, target, channels);
+}
+
+function unsupported(what: string, clientProtocols: string[], supported: string[]): BosunError {
+  return badRequest(
+    `unable to upgrade: unable to negotiate protocol: client supports ${what} [${clientProtocols.join(', ')}], ` +
+      `server supports [${supported.join(', ')}]`,
+  );
+}
+
+/** A plain HTTP answer on a socket that has not been upgraded (yet): a Status, then close. */
+function rejectUpgrade(socket: Duplex, err: unknown): void {
+  if (socket.destroyed || !socket.writable) return;
+  const status = statusFor(err);
+  const body = JSON.stringify(status);
+  const reason = status.code === 400 ? 'Bad Request' : status.code === 500 ? 'Internal Server Error' : 'Error';
+  socket.end(
+    `HTTP/1.1 ${status.code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Connection: close\r\n\r\n${body}`,
+  );
+}
