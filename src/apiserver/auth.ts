@@ -1,12 +1,14 @@
 /**
  * Authentication: a client certificate signed by the instance CA (verified by TLS itself; the
- * identity is the subject's CN, groups its O values) or a bearer token. Paths the real server
+ * identity is the subject's CN, groups its O values) or a bearer token (the static admin token, or
+ * a service-account JWT). Paths the real server
  * lets `system:anonymous` read (health and version) pass without credentials; everything else
  * without an identity is 401. Until RBAC lands every identity is an administrator.
  */
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { timingSafeEqual } from 'node:crypto';
+import type { ServiceAccountTokens } from './service-account-tokens.js';
 
 export interface Identity {
   user: string;
@@ -19,7 +21,7 @@ export class Authenticator {
   private readonly admin: Buffer;
   private readonly byConnection = new WeakMap<TLSSocket, Identity>();
 
-  constructor(adminToken: string) {
+  constructor(adminToken: string, private readonly serviceAccounts: ServiceAccountTokens) {
     this.admin = Buffer.from(adminToken);
   }
 
@@ -33,7 +35,7 @@ export class Authenticator {
       const token = auth.slice(7).trim();
       const b = Buffer.from(token);
       if (b.length === this.admin.length && timingSafeEqual(b, this.admin)) return { user: 'admin', groups: ['system:masters', 'system:authenticated'] };
-      return undefined;
+      return this.serviceAccounts.verify(token);
     }
     const sock = req.socket as TLSSocket;
     // A keep-alive connection carries one certificate: decode it once per connection.

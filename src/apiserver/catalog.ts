@@ -1,7 +1,7 @@
 /**
  * Lookups over the served resources (the API layer's catalog), by URL segment and by kind.
  */
-import type { ResourceInfo } from '../api/types.js';
+import type { ResourceInfo } from '../api/index.js';
 
 export class Catalog {
   constructor(readonly resources: ResourceInfo[]) {}

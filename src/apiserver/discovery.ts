@@ -3,7 +3,7 @@
  * by the Accept profile and echoed in Content-Type — kubectl checks it) and legacy (APIVersions,
  * APIGroupList, APIGroup, APIResourceList per group-version).
  */
-import type { ResourceInfo } from '../api/types.js';
+import type { ResourceInfo } from '../api/index.js';
 import type { Catalog } from './catalog.js';
 
 export type DiscoveryVersion = 'v2' | 'v2beta1';

@@ -10,9 +10,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BosunError, toBosunError } from '../errors/index.js';
-import type { KObject, ResourceInfo } from '../api/types.js';
+import type { KObject, ResourceInfo } from '../api/index.js';
 import { formatLabelSelector, jsonPatch, mergePatch } from '../api/index.js';
-import type { Authenticator } from './auth.js';
+import type { Authenticator, Identity } from './auth.js';
 import type { Catalog } from './catalog.js';
 import { aggregated, aggregatedContentType, aggregatedProfile, apiGroupDoc, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import type { NamespaceLifecycle } from './namespaces.js';
@@ -20,6 +20,7 @@ import type { OpenApiCache } from './openapi.js';
 import type { DeleteOptions, FieldValidation, ListQuery, ObjectList, Registry, WriteOptions } from './registry.js';
 import { decodeBody, mediaType, patchType, readBody, type ProtobufDecoder } from './request-body.js';
 import { jsonText, listText } from './json-text.js';
+import { API_AUDIENCE, type ServiceAccountTokens } from './service-account-tokens.js';
 import { statusFor, successStatus } from './status.js';
 import { parseIncludeObject, partialMetadata, rendering, toTable } from './table.js';
 import { serveWatch, type WatchEventType } from './watch.js';
@@ -33,6 +34,7 @@ export interface HandlerDeps {
   namespaces: NamespaceLifecycle;
   openapi: OpenApiCache;
   protobuf: ProtobufDecoder;
+  tokens: ServiceAccountTokens;
   serverAddress: () => string;
 }
 
@@ -112,12 +114,13 @@ export class ApiHandler {
       // Concatenated, not resolved: a path starting with // must stay a path, not become a host.
       const url = new URL(`https://localhost${(req.url ?? '/').startsWith('/') ? '' : '/'}${req.url ?? ''}`);
       const path = url.pathname.replace(/\/+$/, '') || '/';
-      if (!this.d.auth.isPublic(path) && !this.d.auth.authenticate(req)) {
+      const identity = this.d.auth.authenticate(req);
+      if (!identity && !this.d.auth.isPublic(path)) {
         req.resume();
         send(res, 401, statusFor(new BosunError('Unauthorized', 'Unauthorized')));
         return;
       }
-      await this.route(req, res, path, url.searchParams);
+      await this.route(req, res, path, url.searchParams, identity);
     } catch (err) {
       const e = toBosunError(err);
       if (e.kind === 'Internal') console.error(`apiserver: ${req.method} ${req.url}: ${(err as Error).stack ?? err}`);
@@ -125,9 +128,24 @@ export class ApiHandler {
     }
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse, path: string, q: URLSearchParams): Promise<void> {
+  private async route(req: IncomingMessage, res: ServerResponse, path: string, q: URLSearchParams, identity: Identity | undefined): Promise<void> {
     const method = req.method ?? 'GET';
     switch (path) {
+      case '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews':
+      case '/apis/authentication.k8s.io/v1/selfsubjectreviews':
+      case '/apis/authentication.k8s.io/v1beta1/selfsubjectreviews':
+      case '/apis/authentication.k8s.io/v1alpha1/selfsubjectreviews': {
+        if (method !== 'POST') throw new BosunError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+        // The answer does not depend on the body (kubectl >= 1.32 sends it as protobuf): until
+        // RBAC exists every authenticated identity may do everything.
+        await readBody(req);
+        const user = { username: identity!.user, groups: identity!.groups };
+        if (path.includes('selfsubjectreviews')) {
+          return send(res, 201, { kind: 'SelfSubjectReview', apiVersion: `authentication.k8s.io/${path.split('/')[3]}`, metadata: {}, status: { userInfo: user } });
+        }
+        return send(res, 201, { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: {}, spec: {},
+          status: { allowed: true, reason: 'every authenticated identity is an administrator (no RBAC yet)' } });
+      }
       case '/version':
         return send(res, 200, {
           ...KUBE_VERSION, gitCommit: '8adc0f041b8e7ad1d30e29cc59c6ae7a15e19828', gitTreeState: 'clean',
@@ -248,23 +266,31 @@ export class ApiHandler {
     return value as KObject;
   }
 
-  private async deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<DeleteOptions> {
+  /**
+   * DeleteOptions from the body and the query. client-go puts dryRun in the body of a DELETE
+   * (not the query), so it lands in `opts` here.
+   */
+  private async deleteOptions(req: IncomingMessage, q: URLSearchParams, opts: WriteOptions): Promise<DeleteOptions> {
     const { value } = await this.body(req);
-    const body = (value && typeof value === 'object' ? value : {}) as DeleteOptions & { dryRun?: string[] };
+    const { dryRun, ...body } = (value && typeof value === 'object' ? value : {}) as DeleteOptions & { dryRun?: unknown };
+    if (dryRun !== undefined) {
+      if (!Array.isArray(dryRun) || dryRun.some((d) => d !== 'All')) throw new BosunError('BadRequest', `Invalid dryRun value ${JSON.stringify(dryRun)}: valid values are: All`);
+      if (dryRun.length) opts.dryRun = true;
+    }
     const grace = q.get('gracePeriodSeconds');
     const policy = q.get('propagationPolicy');
-    const opts: DeleteOptions = { ...body };
-    if (grace !== null) opts.gracePeriodSeconds = Number(grace);
-    if (policy !== null) opts.propagationPolicy = policy as DeleteOptions['propagationPolicy'];
-    if (q.get('orphanDependents') !== null) opts.orphanDependents = boolParam(q.get('orphanDependents'));
-    if (opts.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(opts.propagationPolicy)) {
-      throw new BosunError('Invalid', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${opts.propagationPolicy}": supported values: "Foreground", "Background", "Orphan", "nil"`,
-        { causes: [{ field: 'propagationPolicy', reason: 'FieldValueNotSupported', message: `Unsupported value: "${opts.propagationPolicy}"` }] });
+    const del: DeleteOptions = { ...body };
+    if (grace !== null) del.gracePeriodSeconds = Number(grace);
+    if (policy !== null) del.propagationPolicy = policy as DeleteOptions['propagationPolicy'];
+    if (q.get('orphanDependents') !== null) del.orphanDependents = boolParam(q.get('orphanDependents'));
+    if (del.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(del.propagationPolicy)) {
+      throw new BosunError('Invalid', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${del.propagationPolicy}": supported values: "Foreground", "Background", "Orphan", "nil"`,
+        { causes: [{ field: 'propagationPolicy', reason: 'FieldValueNotSupported', message: `Unsupported value: "${del.propagationPolicy}"` }] });
     }
-    if (opts.gracePeriodSeconds !== undefined && (!Number.isInteger(opts.gracePeriodSeconds) || opts.gracePeriodSeconds < 0)) {
+    if (del.gracePeriodSeconds !== undefined && (!Number.isInteger(del.gracePeriodSeconds) || del.gracePeriodSeconds < 0)) {
       throw new BosunError('BadRequest', 'gracePeriodSeconds must be a non-negative integer');
     }
-    return opts;
+    return del;
   }
 
   private async serveResource(req: IncomingMessage, res: ServerResponse, r: Route, q: URLSearchParams): Promise<void> {
@@ -300,7 +326,7 @@ export class ApiHandler {
         case 'DELETE': {
           if (!info.verbs.includes('deletecollection')) throw methodNotAllowed();
           const opts = writeOptions(q);
-          const list = await reg.deleteCollection(info, ns, listQuery(q), await this.deleteOptions(req, q), opts);
+          const list = await reg.deleteCollection(info, ns, listQuery(q), await this.deleteOptions(req, q, opts), opts);
           return send(res, 200, render.list(list));
         }
       }
@@ -326,7 +352,7 @@ export class ApiHandler {
         }
         case 'DELETE': {
           const opts = writeOptions(q);
-          const { obj, deleted } = await reg.delete(info, ns, name, await this.deleteOptions(req, q), opts);
+          const { obj, deleted } = await reg.delete(info, ns, name, await this.deleteOptions(req, q, opts), opts);
           if (info.kind === 'Namespace' && !opts.dryRun) this.d.namespaces.finalize(name);
           // 202 tells the client the object still exists (finalizers, graceful deletion).
           return send(res, deleted ? 200 : 202, render.object(obj));
@@ -339,16 +365,29 @@ export class ApiHandler {
       throw new BosunError('NotFound', 'the server could not find the requested resource');
     }
     switch (subresource) {
-      case 'status': case 'finalize': {
-        if (method === 'GET') return send(res, 200, await reg.get(info, ns, name));
+      case 'status': {
+        if (method === 'GET') return send(res, 200, render.object(await reg.get(info, ns, name)));
         const opts = writeOptions(q);
-        const sub = subresource === 'status' ? 'status' : undefined;
-        if (method === 'PUT') return send(res, 200, await reg.update(info, ns, name, await this.objectBody(req), opts, sub));
+        if (method === 'PUT') return send(res, 200, await reg.update(info, ns, name, await this.objectBody(req), opts, 'status'));
         if (method === 'PATCH') {
           const { value, media } = await this.body(req);
-          return send(res, 200, await reg.patch(info, ns, name, patchType(media), value, opts, sub));
+          return send(res, 200, await reg.patch(info, ns, name, patchType(media), value, opts, 'status'));
         }
         throw methodNotAllowed();
+      }
+      case 'finalize': {
+        // namespaces/finalize changes spec.finalizers and nothing else (the namespace controller's hand-off).
+        if (method !== 'PUT') throw methodNotAllowed();
+        const body = await this.objectBody(req);
+        const opts = writeOptions(q);
+        // Once nothing holds a terminating namespace any more, the write deletes it.
+        return send(res, 200, await reg.mutate(info, undefined, name, opts, (cur) => {
+          const finalizers = (body.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [];
+          cur.spec = { ...((cur.spec as object) ?? {}), finalizers };
+          if (body.metadata?.resourceVersion) cur.metadata!.resourceVersion = body.metadata.resourceVersion;
+          else delete cur.metadata!.resourceVersion;
+          return cur;
+        }));
       }
       case 'scale':
         return this.serveScale(req, res, info, ns, name, q);
@@ -363,6 +402,10 @@ export class ApiHandler {
         await reg.bind(info, ns!, name, target.name, opts);
         return send(res, 201, successStatus());
       }
+      case 'token': {
+        if (method !== 'POST') throw methodNotAllowed();
+        return send(res, 201, await this.tokenRequest(info, ns!, name, await this.objectBody(req)));
+      }
       case 'eviction': {
         if (method !== 'POST') throw methodNotAllowed();
         const ev = await this.objectBody(req);
@@ -374,6 +417,35 @@ export class ApiHandler {
     req.resume();
     throw new BosunError('NotFound', `the ${info.resource}/${subresource} subresource is served through the node agent, which this server does not run yet`,
       { details: { name, kind: `${info.resource}/${subresource}` } });
+  }
+
+  /** serviceaccounts/token (TokenRequest): a bound token for an existing ServiceAccount. */
+  private async tokenRequest(info: ResourceInfo, ns: string, name: string, body: KObject): Promise<KObject> {
+    const reg = this.d.registry;
+    const spec = (body.spec ?? {}) as { audiences?: string[]; expirationSeconds?: number; boundObjectRef?: { kind?: string; apiVersion?: string; name?: string; uid?: string } };
+    const exp = spec.expirationSeconds ?? 3600;
+    if (!Number.isInteger(exp) || exp < 600 || exp > 2 ** 32) {
+      throw new BosunError('Invalid', `TokenRequest.authentication.k8s.io "${name}" is invalid: spec.expirationSeconds: Invalid value: ${exp}: may not specify a duration less than 10 minutes`,
+        { causes: [{ field: 'spec.expirationSeconds', reason: 'FieldValueInvalid', message: 'may not specify a duration less than 10 minutes' }] });
+    }
+    const sa = await reg.get(info, ns, name);
+    let pod: { name: string; uid: string } | undefined;
+    const bound = spec.boundObjectRef;
+    if (bound?.kind === 'Pod' && bound.name) {
+      const p = await reg.get(this.d.catalog.byKind('', 'Pod')!, ns, bound.name);
+      if (bound.uid && bound.uid !== p.metadata?.uid) {
+        throw new BosunError('Conflict', `the UID in the bound object reference (${bound.uid}) does not match the UID in record. The object might have been deleted and then recreated`);
+      }
+      pod = { name: bound.name, uid: p.metadata!.uid! };
+    }
+    const audiences = spec.audiences ?? [];
+    const { token, expires } = this.d.tokens.issue({ namespace: ns, serviceAccount: { name, uid: sa.metadata!.uid! }, pod }, audiences, exp);
+    return {
+      kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1',
+      metadata: { name, namespace: ns },
+      spec: { ...spec, audiences: audiences.length ? audiences : [API_AUDIENCE], expirationSeconds: exp },
+      status: { token, expirationTimestamp: expires.toISOString().replace(/\.\d{3}Z$/, 'Z') },
+    };
   }
 
   private async serveScale(req: IncomingMessage, res: ServerResponse, info: ResourceInfo, ns: string | undefined, name: string, q: URLSearchParams): Promise<void> {

@@ -95,6 +95,10 @@ describe('registry', () => {
     const bad = await raw('POST', '/api/v1/namespaces/default/configmaps', '{"kind":', { 'Content-Type': 'application/json' });
     assert.equal(bad.code, 400);
     assert.equal(JSON.parse(bad.text).kind, 'Status');
+    await assert.rejects(kc.create(R.configmaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'typed' }, data: { n: 1 } }),
+      (e: any) => e.kind === 'BadRequest' && /cannot unmarshal number into Go struct field ConfigMap\.data of type string/.test(e.message));
+    await assert.rejects(kc.create(R.deployments, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'typed' }, spec: 'oops' }),
+      (e: any) => e.kind === 'BadRequest' && /Deployment\.spec of type v1\.DeploymentSpec/.test(e.message));
     const big = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big' }, data: { x: 'a'.repeat(3 * 1024 * 1024) } });
     const tooBig = await raw('POST', '/api/v1/namespaces/default/configmaps', big, { 'Content-Type': 'application/json' });
     assert.equal(tooBig.code, 413);
@@ -258,5 +262,36 @@ describe('registry', () => {
     await kc.create(R.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'evictee' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
     await kc.request('POST', '/api/v1/namespaces/default/pods/evictee/eviction', { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'evictee' } });
     await assert.rejects(kc.get(R.pods, 'evictee'), isKind('NotFound'));
+  });
+
+  test('namespaces/finalize hands off spec.finalizers; a finalized terminating namespace goes at once', async () => {
+    await kc.create(R.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'fin', labels: { keep: 'me' } } });
+    await kc.delete(R.namespaces, 'fin');
+    const ns = await kc.get<any>(R.namespaces, 'fin');
+    assert.deepEqual(ns.spec.finalizers, ['kubernetes']);
+    const fin = await kc.request<any>('PUT', '/api/v1/namespaces/fin/finalize', { ...ns, metadata: { ...ns.metadata, labels: {} }, spec: { finalizers: [] } });
+    assert.deepEqual(fin.spec.finalizers, []);
+    assert.equal(fin.metadata.labels.keep, 'me', 'finalize changes nothing but spec.finalizers');
+    await assert.rejects(kc.get(R.namespaces, 'fin'), isKind('NotFound'));
+  });
+
+  test('serviceaccounts/token issues a bound JWT the server accepts as a bearer token', async () => {
+    await kc.create(R.serviceaccounts, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'robot' } });
+    const pod = await kc.create(R.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bot' }, spec: { serviceAccountName: 'robot', containers: [{ name: 'c', image: 'busybox' }] } });
+    const treq = (spec: object) => ({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec });
+    const res = await kc.request<any>('POST', '/api/v1/namespaces/default/serviceaccounts/robot/token',
+      treq({ expirationSeconds: 3600, boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: 'bot', uid: pod.metadata!.uid } }));
+    assert.equal(res.kind, 'TokenRequest');
+    const claims = JSON.parse(Buffer.from(res.status.token.split('.')[1], 'base64url').toString());
+    assert.equal(claims.sub, 'system:serviceaccount:default:robot');
+    assert.equal(claims['kubernetes.io'].pod.uid, pod.metadata!.uid);
+    const asRobot = await raw('GET', '/api/v1/namespaces/default/configmaps', undefined, { Authorization: `Bearer ${res.status.token}` }, false);
+    assert.equal(asRobot.code, 200);
+    const tampered = res.status.token.slice(0, -4) + 'AAAA';
+    assert.equal((await raw('GET', '/api/v1/namespaces/default/configmaps', undefined, { Authorization: `Bearer ${tampered}` }, false)).code, 401);
+    const other = await kc.request<any>('POST', '/api/v1/namespaces/default/serviceaccounts/robot/token', treq({ audiences: ['vault'] }));
+    assert.equal((await raw('GET', '/api/v1/namespaces/default/configmaps', undefined, { Authorization: `Bearer ${other.status.token}` }, false)).code, 401);
+    await assert.rejects(kc.request('POST', '/api/v1/namespaces/default/serviceaccounts/ghost/token', treq({})), isKind('NotFound'));
+    await assert.rejects(kc.request('POST', '/api/v1/namespaces/default/serviceaccounts/robot/token', treq({ expirationSeconds: 60 })), isKind('Invalid'));
   });
 });

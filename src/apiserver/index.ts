@@ -15,9 +15,8 @@ import type { Socket } from 'node:net';
 import { stringify as toYaml } from 'yaml';
 import { KubeconfigFile } from '../kubeconfig/index.js';
 import type { Instance } from '../server/instance.js';
-import type { Store } from '../store/types.js';
-import { catalog as apiCatalog } from '../api/index.js';
-import { decodeProtobuf } from '../api/protobuf.js';
+import type { Store } from '../store/index.js';
+import { catalog as apiCatalog, decodeProtobuf } from '../api/index.js';
 import { Authenticator } from './auth.js';
 import { Catalog } from './catalog.js';
 import { ApiHandler } from './handler.js';
@@ -25,6 +24,7 @@ import { NamespaceLifecycle } from './namespaces.js';
 import { OpenApiCache } from './openapi.js';
 import { ensurePki, type Pki } from './pki.js';
 import { Registry } from './registry.js';
+import { ServiceAccountTokens } from './service-account-tokens.js';
 
 export { KUBE_VERSION } from './handler.js';
 export { SYSTEM_NAMESPACES } from './namespaces.js';
@@ -115,10 +115,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const catalog = new Catalog(apiCatalog);
   const registry = new Registry(store, catalog, instance.serviceCidr);
   const openapi = new OpenApiCache();
+  const tokens = new ServiceAccountTokens(pki.saKey, pki.saPub);
   let port = opts.port;
   const namespaces = new NamespaceLifecycle(registry, registry.ips.apiServiceIp, () => port);
   const handler = new ApiHandler({
-    catalog, registry, namespaces, openapi, auth: new Authenticator(pki.adminToken), protobuf: decodeProtobuf,
+    catalog, registry, namespaces, openapi, auth: new Authenticator(pki.adminToken, tokens), tokens, protobuf: decodeProtobuf,
     serverAddress: () => `127.0.0.1:${port}`,
   });
   const server = createServer({ key: pki.serverKey, cert: pki.serverCert, ca: pki.ca, requestCert: true, rejectUnauthorized: false }, (req, res) => {

@@ -7,7 +7,7 @@
  *   /registry/<group>/<resource>/<namespace>/<name>  named groups             (/registry/apps/deployments/default/web)
  *   /registry/<group>/<resource>/<name>
  */
-import type { ResourceInfo } from '../api/types.js';
+import type { ResourceInfo } from '../api/index.js';
 
 export function resourcePrefix(info: Pick<ResourceInfo, 'group' | 'resource'>): string {
   return info.group ? `/registry/${info.group}/${info.resource}/` : `/registry/${info.resource}/`;

@@ -5,7 +5,7 @@
  * goes. Objects held by finalizers keep the namespace Terminating until their owners let go.
  */
 import { isKind } from '../errors/index.js';
-import type { KObject } from '../api/types.js';
+import type { KObject } from '../api/index.js';
 import { objectKey } from './keys.js';
 import type { Registry, WriteOptions } from './registry.js';
 

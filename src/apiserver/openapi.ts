@@ -3,7 +3,7 @@
  * kubectl inspects, component schemas for explain and patch metadata); this keeps their JSON text
  * and hash so every request after the first is a plain write.
  */
-import { openapiV3, openapiV3Hash, openapiV3Index } from '../api/openapi.js';
+import { openapiV3, openapiV3Hash, openapiV3Index } from '../api/index.js';
 
 export interface OpenApiDoc {
   json: string;

@@ -8,11 +8,13 @@
  *                              kubernetes, kubernetes.default, kubernetes.default.svc[.cluster.local])
  *     admin.crt/.key           client certificate CN=admin O=system:masters (the kubeconfig user)
  *     admin.token              static bearer token of the admin identity
+ *     sa.key  sa.pub           RSA key pair signing service-account tokens (RS256, as Kubernetes)
  *
- * Keys are ECDSA P-256: generation is instant and every client we serve (Go, node, python) speaks it.
+ * TLS keys are ECDSA P-256: generation is instant and every client we serve (Go, node, python)
+ * speaks it.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +28,8 @@ export interface PkiPaths {
   adminCert: string;
   adminKey: string;
   adminToken: string;
+  saKey: string;
+  saPub: string;
 }
 
 export interface Pki {
@@ -36,6 +40,8 @@ export interface Pki {
   adminCert: Buffer;
   adminKey: Buffer;
   adminToken: string;
+  saKey: Buffer;
+  saPub: Buffer;
 }
 
 export function pkiPaths(dir: string): PkiPaths {
@@ -48,6 +54,8 @@ export function pkiPaths(dir: string): PkiPaths {
     adminCert: join(dir, 'admin.crt'),
     adminKey: join(dir, 'admin.key'),
     adminToken: join(dir, 'admin.token'),
+    saKey: join(dir, 'sa.key'),
+    saPub: join(dir, 'sa.pub'),
   };
 }
 
@@ -99,6 +107,13 @@ export function ensurePki(dir: string): Pki {
     for (const k of ['caCert', 'caKey', 'serverCert', 'serverKey', 'adminCert', 'adminKey', 'adminToken'] as const) renameSync(t[k], p[k]);
     rmSync(tmp, { recursive: true, force: true });
   }
+  if (!existsSync(p.saKey)) {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    writeFileSync(p.saPub, publicKey.export({ type: 'spki', format: 'pem' }));
+    const tmp = `${p.saKey}.tmp-${process.pid}`;
+    writeFileSync(tmp, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    renameSync(tmp, p.saKey);
+  }
   return {
     paths: p,
     ca: readFileSync(p.caCert),
@@ -107,5 +122,7 @@ export function ensurePki(dir: string): Pki {
     adminCert: readFileSync(p.adminCert),
     adminKey: readFileSync(p.adminKey),
     adminToken: readFileSync(p.adminToken, 'utf8').trim(),
+    saKey: readFileSync(p.saKey),
+    saPub: readFileSync(p.saPub),
   };
 }

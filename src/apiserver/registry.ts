@@ -8,15 +8,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { BosunError, isKind, type FieldCause } from '../errors/index.js';
-import type { KObject, ResourceInfo } from '../api/types.js';
-import { checkFieldSelector, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, selectableFields } from '../api/selectors.js';
-import { dns1035LabelErrors, dns1123LabelErrors, dns1123SubdomainErrors } from '../api/name-rules.js';
-import type { KV, Store } from '../store/types.js';
+import {
+  checkFieldSelector, deepEqual, jsonPatch, matchesFields, matchesLabels, mergePatch, parseFieldSelector, parseLabelSelector,
+  patchMetaFor, selectableFields, strategicMergePatch, unknownFields, type KObject, type ResourceInfo,
+} from '../api/index.js';
+import { dns1035LabelErrors, dns1123LabelErrors, dns1123SubdomainErrors } from '../api/index.js';
+import type { KV, Store } from '../store/index.js';
 import type { Catalog } from './catalog.js';
 import { collectionPrefix, objectKey } from './keys.js';
 import { errNotFound, qualifiedResource } from './status.js';
-import { deepEqual, jsonPatch, mergePatch, patchMetaFor, strategicMergePatch, unknownFields } from '../api/index.js';
 import { ServiceIpAllocator } from './service-ips.js';
+import { checkTypes } from './type-check.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -209,10 +211,11 @@ export class Registry {
   }
 
   /**
-   * Unknown fields: Strict refuses them; otherwise they are dropped, as decoding into the typed
+   * Wrong JSON types are a BadRequest, as decoding fails on the real server. Unknown fields: Strict refuses them; otherwise they are dropped, as decoding into the typed
    * struct drops them on the real server (Warn also reports each in a Warning header).
    */
   private checkFields(info: ResourceInfo, obj: KObject, opts: WriteOptions): void {
+    checkTypes(info, obj);
     const unknown = unknownFields(obj, info.schemaName);
     if (!unknown.length) return;
     if (opts.fieldValidation === 'Strict') {
@@ -227,10 +230,6 @@ export class Registry {
     const causes: FieldCause[] = [];
     if (!old) {
       for (const m of nameErrors(info.kind, name)) causes.push({ field: 'metadata.name', reason: 'FieldValueInvalid', message: `Invalid value: "${name}": ${m}` });
-    }
-    const labels = obj.metadata?.labels;
-    if (labels !== undefined && (labels === null || typeof labels !== 'object' || Object.values(labels).some((v) => typeof v !== 'string'))) {
-      causes.push({ field: 'metadata.labels', reason: 'FieldValueInvalid', message: 'Invalid value: labels must be a map of strings' });
     }
     if (old && (info.kind === 'ConfigMap' || info.kind === 'Secret') && (old as { immutable?: boolean }).immutable === true) {
       for (const f of info.kind === 'Secret' ? ['data', 'stringData'] : ['data', 'binaryData']) {
@@ -411,7 +410,9 @@ export class Registry {
       }
       delete next.metadata!.resourceVersion;
       this.validate(info, next, cur);
-      deleteAfter = !!cm.deletionTimestamp && !(next.metadata!.finalizers?.length);
+      // A namespace also waits for its spec.finalizers (the namespace controller's hand-off).
+      const specFinalizers = info.kind === 'Namespace' ? ((next.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).length : 0;
+      deleteAfter = !!cm.deletionTimestamp && !(next.metadata!.finalizers?.length) && !specFinalizers;
       result = next;
       return next;
     };
@@ -568,7 +569,8 @@ export class Registry {
       const grace = info.kind === 'Pod' && spec?.nodeName
         ? del.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30
         : 0;
-      if (info.kind === 'Namespace') {
+      const nsFinalizers = ((next.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).length;
+      if (info.kind === 'Namespace' && (!meta.deletionTimestamp || nsFinalizers || finalizers.length)) {
         next.status = { ...((next.status as object) ?? {}), phase: 'Terminating' };
         if (!meta.deletionTimestamp) meta.deletionTimestamp = now();
         meta.deletionGracePeriodSeconds = 0;

@@ -5,8 +5,8 @@
  * two concurrent creates never get the same address.
  */
 import { BosunError } from '../errors/index.js';
-import type { KObject } from '../api/types.js';
-import type { Store } from '../store/types.js';
+import type { KObject } from '../api/index.js';
+import type { Store } from '../store/index.js';
 
 type ServiceSpec = {
   type?: string; clusterIP?: string; clusterIPs?: string[]; ipFamilies?: string[]; ipFamilyPolicy?: string;

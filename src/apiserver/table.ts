@@ -4,7 +4,7 @@
  * (metadata-only informers). Columns come from the catalog; Name leads unless the kind's layout
  * carries its own.
  */
-import type { KObject, ResourceInfo, TableColumn } from '../api/types.js';
+import type { KObject, ResourceInfo, TableColumn } from '../api/index.js';
 import { BosunError } from '../errors/index.js';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';

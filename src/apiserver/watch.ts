@@ -12,10 +12,10 @@
  */
 import type { ServerResponse } from 'node:http';
 import { BosunError, isKind } from '../errors/index.js';
-import type { KObject, ResourceInfo } from '../api/types.js';
+import type { KObject, ResourceInfo } from '../api/index.js';
 import { collectionPrefix } from './keys.js';
 import type { Registry } from './registry.js';
-import type { Watcher } from '../store/types.js';
+import type { Watcher } from '../store/index.js';
 import { jsonText } from './json-text.js';
 import { statusFor } from './status.js';
 

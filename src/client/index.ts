@@ -10,7 +10,7 @@
 import { Agent, request as httpsRequest } from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import { BosunError, type ErrorKind, type FieldCause } from '../errors/index.js';
-import type { KObject } from '../api/types.js';
+import type { KObject } from '../api/index.js';
 import { loadKubeconfig, type ClientConfig } from './kubeconfig.js';
 
 export { loadKubeconfig, type ClientConfig } from './kubeconfig.js';

@@ -49,7 +49,7 @@ export interface PodRecord {
   uid: string;
   namespace: string;
   name: string;
-  sandbox?: { id: string; netns: string; ip: string };
+  sandbox?: { id: string; netns: string; ip: string; pid?: number };
   /** The pod IP once the sandbox is gone (a finished pod keeps reporting it). */
   lastIP?: string;
   startTime?: string;

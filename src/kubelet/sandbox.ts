@@ -8,7 +8,7 @@
  * cgroups: every container of a pod sits under <cgroupParent>/pod<uid>/<container id>, so the
  * pod's usage can be read (and its leftovers removed) in one place.
  */
-import { existsSync, mkdirSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Runtime } from '../engine/runtime/index.js';
@@ -77,7 +77,7 @@ function resolvConf(pod: Pod, d: SandboxDeps): string {
   return `search ${ns}.svc.${d.clusterDomain} svc.${d.clusterDomain} ${d.clusterDomain}\nnameserver ${d.clusterDNS}\noptions ndots:5\n`;
 }
 
-export interface Sandbox { id: string; netns: string; ip: string }
+export interface Sandbox { id: string; netns: string; ip: string; pid?: number }
 
 /**
  * Creates the network namespace, attaches it, writes the pod's /etc files and starts the pause
@@ -95,6 +95,7 @@ export async function createSandbox(pod: Pod, d: SandboxDeps): Promise<Sandbox> 
     const ip = att.ipAddress;
 
     const hostname = pod.spec.hostname || pod.metadata.name;
+    mkdirSync(d.layout.pod(uid), { recursive: true });
     writeFileSync(d.layout.etcFile(uid, 'etc-hosts'), hostsFile(pod, ip, d.clusterDomain));
     writeFileSync(d.layout.etcFile(uid, 'resolv.conf'), resolvConf(pod, d));
     writeFileSync(d.layout.etcFile(uid, 'hostname'), `${hostname}\n`);
@@ -109,21 +110,34 @@ export async function createSandbox(pod: Pod, d: SandboxDeps): Promise<Sandbox> 
       mounts: [{ destination: '/catatonit', type: 'bind', source: CATATONIT, options: ['rbind', 'ro', 'nosuid', 'nodev'] }],
     });
     writeFileSync(join(bundle, 'config.json'), JSON.stringify(spec));
-    await d.runtime.create({ id, bundle, logPath: join(bundle, 'log'), stdin: false, stdinOnce: false, terminal: false });
+    const { pid } = await d.runtime.create({ id, bundle, logPath: join(bundle, 'log'), stdin: false, stdinOnce: false, terminal: false });
     undo.push(() => d.runtime.delete(id, true));
     await d.runtime.start(id);
-    return { id, netns, ip };
+    return { id, netns, ip, pid };
   } catch (err) {
     for (const u of undo.reverse()) await u().catch(() => undefined);
     throw err;
   }
 }
 
-/** Whether the pause process still runs (re-adoption after an agent restart). */
+/**
+ * The pause process's pid while it runs. The pid recorded at create is checked cheaply (no exit
+ * recorded, /proc/<pid> still catatonit); only when that fails is runc asked, which also covers
+ * a record from before a reboot whose pid now belongs to something else.
+ */
 export async function sandboxAlive(d: SandboxDeps, sb: Sandbox): Promise<number | undefined> {
   if (d.runtime.exitCode(sb.id) !== undefined) return undefined;
+  if (sb.pid) {
+    try {
+      if (readFileSync(`/proc/${sb.pid}/comm`, 'utf8').trim() === 'catatonit') return sb.pid;
+    } catch {
+      // gone, or never ours: ask the runtime
+    }
+  }
   const st = await d.runtime.state(sb.id);
-  return st && st.status === 'running' ? st.pid : undefined;
+  if (!st || st.status !== 'running') return undefined;
+  sb.pid = st.pid;
+  return st.pid;
 }
 
 export async function removeSandbox(uid: string, sb: Sandbox | undefined, d: SandboxDeps): Promise<void> {

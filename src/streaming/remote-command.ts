@@ -42,6 +42,9 @@ export async function runRemoteCommand(
     outcome = { error };
   }
   ch.resize?.end();
+  // Stdin the command never read must still be drained, or (over SPDY) the paused transport would
+  // hold back the client's remaining frames while it waits for our status.
+  ch.stdin?.resume();
   // Output first, status last: kubectl reads the status only after its stdout/stderr copies end.
   await Promise.all([ch.stdout, ch.stderr].map((w) => (w ? endWritable(w) : undefined)));
   await ch.finish(encodeExecStatus(execStatus(outcome, opts.command), ch.version));

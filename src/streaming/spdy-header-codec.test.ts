@@ -52,3 +52,9 @@ test('blocks from one continuous zlib deflater decode block by block', async () 
 test('a block that is not zlib with the SPDY dictionary is a BadRequest, not a crash', () => {
   assert.throws(() => new HeaderDecompressor().decompress(Buffer.from('not zlib at all')), { kind: 'BadRequest' });
 });
+
+test('a header block that inflates beyond any real one (a compression bomb) is a BadRequest', () => {
+  const bomb = new HeaderCompressor().compress(new Map([['x', ['a'.repeat(4 * 1024 * 1024)]]]));
+  assert.ok(bomb.length < 64 * 1024);
+  assert.throws(() => new HeaderDecompressor().decompress(bomb), { kind: 'BadRequest' });
+});

@@ -43,6 +43,8 @@ export const SPDY3_DICTIONARY: Buffer = Buffer.concat([
 ]);
 
 const WINDOW = 32 * 1024;
+/** Real header blocks are a few hundred bytes; the cap stops a compression bomb in a 16 MiB frame. */
+const MAX_HEADER_BLOCK = 256 * 1024;
 
 /** Header names are lowercase on the wire; a name may carry several values joined by NUL. */
 export type HeaderMap = Map<string, string[]>;
@@ -127,7 +129,7 @@ export class HeaderDecompressor {
     }
     let plain: Buffer;
     try {
-      plain = inflateRawSync(body, { dictionary: this.history.get(), finishFlush: constants.Z_SYNC_FLUSH });
+      plain = inflateRawSync(body, { dictionary: this.history.get(), finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: MAX_HEADER_BLOCK });
     } catch (err) {
       throw badRequest('SPDY header block does not decompress', { cause: err });
     }

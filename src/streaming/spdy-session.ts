@@ -59,10 +59,6 @@ export class SpdyStream extends Duplex {
     this.session.forget(this);
   }
 
-  get wasReset(): boolean {
-    return this.resetByPeer;
-  }
-
   override _read(): void {
     if (this.unacked >= WINDOW_UPDATE_THRESHOLD && !this.remoteClosed) {
       this.session.grant(this.id, this.unacked);

@@ -3,7 +3,8 @@
  * headers, answers the upgrade, and runs the session to its end.
  *
  *   Upgrade: websocket   exec/attach  Sec-WebSocket-Protocol v5/v4/v3/v2/v1 channel.k8s.io (+ base64)
- *                        portforward  Sec-WebSocket-Protocol SPDY/3.1+portforward.k8s.io (SPDY tunnel)
+ *                        portforward  Sec-WebSocket-Protocol SPDY/3.1+portforward.k8s.io (SPDY tunnel),
+ *                                     or v4/v1 channel.k8s.io (+ base64) with `ports` (client libraries)
  *   Upgrade: SPDY/3.1    exec/attach  X-Stream-Protocol-Version v4 (preferred) … channel.k8s.io
  *                        portforward  X-Stream-Protocol-Version portforward.k8s.io
  *
@@ -19,6 +20,7 @@ import { runRemoteCommand } from './remote-command.js';
 import { acceptSpdyCommandStreams } from './spdy-remote-command.js';
 import { serveSpdyPortForward } from './spdy-port-forward.js';
 import { websocketCommandChannels } from './websocket-remote-command.js';
+import { serveWebSocketPortForward } from './websocket-port-forward.js';
 import { websocketByteStream } from './websocket-tunnel.js';
 import type { ExecOptions, StreamKind, StreamTarget } from './types.js';
 
@@ -29,16 +31,22 @@ const WEBSOCKET_COMMAND_PROTOCOLS = [
   'v5.base64.channel.k8s.io', 'v4.base64.channel.k8s.io', 'v3.base64.channel.k8s.io', 'v2.base64.channel.k8s.io', 'base64.channel.k8s.io',
 ];
 const SPDY_PORT_FORWARD_PROTOCOL = 'portforward.k8s.io';
-const WEBSOCKET_PORT_FORWARD_PROTOCOL = 'SPDY/3.1+portforward.k8s.io';
+const WEBSOCKET_TUNNEL_PROTOCOL = 'SPDY/3.1+portforward.k8s.io';
+/** kubelet's WebSocket port-forward protocols: no v5 (nothing to half-close), no v2/v3. */
+const WEBSOCKET_PORT_FORWARD_PROTOCOLS = [WEBSOCKET_TUNNEL_PROTOCOL, 'v4.channel.k8s.io', 'channel.k8s.io', 'v4.base64.channel.k8s.io', 'base64.channel.k8s.io'];
 
-const websockets = new WebSocketServer({
-  noServer: true,
-  perMessageDeflate: false,
-  clientTracking: false,
-  handleProtocols: (offered, req) => (req as UpgradeRequest).bosunProtocol ?? false,
+const websockets = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false });
+// `SPDY/3.1+portforward.k8s.io` is not an RFC 7230 token ('/' is a separator), so `ws` refuses the
+// handshake that names it. We negotiate ourselves, hide the header from `ws`, and add our answer to
+// the 101 it writes.
+websockets.on('headers', (headers: string[], req: IncomingMessage) => {
+  const protocol = negotiated.get(req);
+  if (protocol) headers.push(`Sec-WebSocket-Protocol: ${protocol}`);
 });
-
-type UpgradeRequest = IncomingMessage & { bosunProtocol?: string; bosunUpgraded?: boolean };
+/** The subprotocol chosen for a WebSocket request that named any. */
+const negotiated = new WeakMap<IncomingMessage, string>();
+/** Requests whose socket has been switched to another protocol. */
+const upgraded = new WeakSet<IncomingMessage>();
 
 /**
  * Serves one streaming request whose HTTP head has been read (node's `upgrade` event gives exactly
@@ -58,12 +66,12 @@ export async function handleUpgrade(
   try {
     const opts = kind === 'portforward' ? undefined : commandOptions(kind, query);
     const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
-    if (upgrade === 'websocket') await serveWebSocket(req, socket, head, kind, target, opts);
+    if (upgrade === 'websocket') await serveWebSocket(req, socket, head, kind, target, opts, query);
     else if (upgrade === 'spdy/3.1') await serveSpdy(req, socket, head, kind, target, opts);
     else throw badRequest(`Upgrade request required: ${kind} needs a WebSocket or SPDY/3.1 upgrade`);
   } catch (err) {
     // Past the 101 the socket speaks another protocol: an HTTP answer there would be garbage.
-    if ((req as UpgradeRequest).bosunUpgraded) socket.destroy();
+    if (upgraded.has(req)) socket.destroy();
     else rejectUpgrade(socket, err);
   }
 }
@@ -86,27 +94,40 @@ function commandOptions(kind: 'exec' | 'attach', q: URLSearchParams): ExecOption
   return opts;
 }
 
+/** The `ports` query of channel-based port-forward: repeated and/or comma-separated. */
+function forwardedPorts(q: URLSearchParams): number[] {
+  const raw = q.getAll('ports').flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
+  if (raw.length === 0) throw badRequest('query parameter "ports" is required');
+  return raw.map((p) => {
+    const port = Number(p);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw badRequest(`invalid port "${p}"`);
+    return port;
+  });
+}
+
 function offered(header: string | string[] | undefined): string[] {
   const values = Array.isArray(header) ? header : header ? [header] : [];
   return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
 }
 
 async function serveWebSocket(
-  req: UpgradeRequest,
+  req: IncomingMessage,
   socket: Duplex,
   head: Buffer,
   kind: StreamKind,
   target: StreamTarget,
   opts: ExecOptions | undefined,
+  query: URLSearchParams,
 ): Promise<void> {
   const clientProtocols = offered(req.headers['sec-websocket-protocol']);
-  const supported = kind === 'portforward' ? [WEBSOCKET_PORT_FORWARD_PROTOCOL] : WEBSOCKET_COMMAND_PROTOCOLS;
+  const supported = kind === 'portforward' ? WEBSOCKET_PORT_FORWARD_PROTOCOLS : WEBSOCKET_COMMAND_PROTOCOLS;
   // The client's order wins, as in the API server's wsstream; a client that names no protocol at all
-  // gets the original unversioned channel protocol (exec/attach only: the tunnel must be asked for).
-  const chosen = clientProtocols.find((p) => supported.includes(p))
-    ?? (clientProtocols.length === 0 && kind !== 'portforward' ? 'channel.k8s.io' : undefined);
+  // gets the original unversioned channel protocol.
+  const chosen = clientProtocols.length === 0 ? 'channel.k8s.io' : clientProtocols.find((p) => supported.includes(p));
   if (!chosen) throw unsupported('WebSocket subprotocols', clientProtocols, supported);
-  if (clientProtocols.length) req.bosunProtocol = chosen;
+  const ports = kind === 'portforward' && chosen !== WEBSOCKET_TUNNEL_PROTOCOL ? forwardedPorts(query) : [];
+  if (clientProtocols.length) negotiated.set(req, chosen);
+  delete req.headers['sec-websocket-protocol'];
 
   const ws = await new Promise<WebSocket | null>((resolve) => {
     // ws answers a malformed handshake (bad key, version) itself, with a 400, and never calls back.
@@ -114,17 +135,18 @@ async function serveWebSocket(
     websockets.handleUpgrade(req, socket, head, (w) => resolve(w));
   });
   if (!ws) return;
-  req.bosunUpgraded = true;
+  upgraded.add(req);
   ws.on('error', () => ws.terminate());
   if (kind === 'portforward') {
-    await serveSpdyPortForward(websocketByteStream(ws), Buffer.alloc(0), target);
+    if (chosen === WEBSOCKET_TUNNEL_PROTOCOL) await serveSpdyPortForward(websocketByteStream(ws), Buffer.alloc(0), target);
+    else await serveWebSocketPortForward(ws, chosen, ports, target);
     return;
   }
   await runRemoteCommand(kind, opts!, target, websocketCommandChannels(ws, chosen, opts!));
 }
 
 async function serveSpdy(
-  req: UpgradeRequest,
+  req: IncomingMessage,
   socket: Duplex,
   head: Buffer,
   kind: StreamKind,
@@ -139,7 +161,7 @@ async function serveSpdy(
     : supported.find((p) => clientProtocols.includes(p));
   if (!chosen) throw unsupported('X-Stream-Protocol-Version', clientProtocols, supported);
 
-  req.bosunUpgraded = true;
+  upgraded.add(req);
   socket.write(
     'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n' +
       `X-Stream-Protocol-Version: ${chosen}\r\n\r\n`,

@@ -1,12 +1,12 @@
 /**
  * exec/attach over a WebSocket (kubectl >= 1.30 offers only `v5.channel.k8s.io`; client libraries
- * offer v4 … v1 and the base64 variants). Every message is one channel's data behind a channel byte:
- * 0 stdin, 1 stdout, 2 stderr, 3 error (status), 4 resize. Binary protocols send the byte raw in a
- * binary message; `*base64.channel.k8s.io` send it as an ASCII digit before base64 text. v5 adds
- * `[255, ch]`: the sender closed channel ch (kubectl sends `[255, 0]` when its stdin reaches EOF).
+ * offer v4 … v1 and the base64 variants). Channels: 0 stdin, 1 stdout, 2 stderr, 3 error (status),
+ * 4 resize. v5 adds `[255, ch]`: the sender closed channel ch (kubectl sends `[255, 0]` when its
+ * stdin reaches EOF).
  */
 import { PassThrough, Writable } from 'node:stream';
 import type { WebSocket, RawData } from 'ws';
+import { decodeChannel, sendChannel } from './websocket-channels.js';
 import { TerminalSizeQueue } from './terminal-size-queue.js';
 import type { CommandChannels } from './remote-command.js';
 import type { ExecOptions } from './types.js';
@@ -31,32 +31,16 @@ export function websocketCommandChannels(ws: WebSocket, version: string, opts: E
     resize?.end();
   });
 
-  const send = (channel: number, data: Buffer, cb?: (err?: Error) => void): void => {
-    if (ws.readyState !== ws.OPEN) {
-      cb?.();
-      return;
-    }
-    if (base64) ws.send(String.fromCharCode(48 + channel) + data.toString('base64'), cb);
-    else ws.send(Buffer.concat([Buffer.from([channel]), data]), { binary: true }, cb);
-  };
+  const send = (channel: number, data: Buffer, cb?: () => void): void => sendChannel(ws, base64, channel, data, cb);
   // Backpressure: a chunk counts as written once the socket took it, so a flood of output cannot
   // pile up in memory faster than the client reads it.
   const output = (channel: number) =>
     new Writable({ write: (chunk: Buffer, _enc, cb) => send(channel, chunk, () => cb()) });
 
   ws.on('message', (raw: RawData, isBinary: boolean) => {
-    const msg = toBuffer(raw);
-    let channel: number;
-    let data: Buffer;
-    if (base64 && !isBinary) {
-      if (msg.length === 0) return;
-      channel = msg[0]! - 48;
-      data = Buffer.from(msg.subarray(1).toString('latin1'), 'base64');
-    } else {
-      if (msg.length === 0) return;
-      channel = msg[0]!;
-      data = msg.subarray(1);
-    }
+    const msg = decodeChannel(raw, isBinary, base64);
+    if (!msg) return;
+    const { channel, data } = msg;
     if (channel === STDIN && stdin && !stdin.writableEnded) {
       if (!stdin.write(data)) {
         ws.pause();
@@ -89,10 +73,4 @@ export function websocketCommandChannels(ws: WebSocket, version: string, opts: E
       ws.terminate();
     },
   };
-}
-
-export function toBuffer(raw: RawData): Buffer {
-  if (Buffer.isBuffer(raw)) return raw;
-  if (Array.isArray(raw)) return Buffer.concat(raw);
-  return Buffer.from(raw);
 }

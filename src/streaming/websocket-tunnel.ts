@@ -5,7 +5,7 @@
  */
 import { Duplex } from 'node:stream';
 import type { WebSocket, RawData } from 'ws';
-import { toBuffer } from './websocket-remote-command.js';
+import { toBuffer } from './websocket-channels.js';
 
 export function websocketByteStream(ws: WebSocket): Duplex {
   const stream = new Duplex({

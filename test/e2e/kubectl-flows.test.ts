@@ -128,6 +128,11 @@ for (const minor of [27, 33]) {
       for (const v of ['v1', 'apps/v1', 'batch/v1', 'networking.k8s.io/v1']) assert.ok(versions.includes(v), v);
     });
 
+    test('auth can-i and auth whoami (every identity is an administrator until RBAC)', async () => {
+      assert.equal(await ok(['auth', 'can-i', 'delete', 'deployments']), 'yes\n');
+      assert.match(await ok(['auth', 'whoami']), /^Username\s+admin$/m);
+    });
+
     test('apply a multi-document file, then apply a change ("configured")', async () => {
       const first = await ok(['apply', '-f', '-'], { input: manifest(ns, 'nginx:1.27', 'one', '1') });
       for (const l of [`namespace/${ns} created`, 'configmap/settings created', 'secret/creds created', 'deployment.apps/web created', 'service/web created']) {
@@ -257,6 +262,14 @@ for (const minor of [27, 33]) {
       const gone = await k(['get', 'ns', gen]);
       assert.equal(gone.code, 1);
       assert.match(gone.stderr, /NotFound/);
+    });
+
+    test('--dry-run=server writes nothing', async () => {
+      assert.match(await ok(['-n', ns, 'create', 'configmap', 'dry', '--dry-run=server', '-o', 'name']), /configmap\/dry/);
+      assert.match((await k(['-n', ns, 'get', 'cm', 'dry'])).stderr, /NotFound/);
+      assert.match(await ok(['-n', ns, 'delete', 'cm', 'settings', '--dry-run=server']), /deleted \(server dry run\)/);
+      assert.match(await ok(['-n', ns, 'scale', 'deploy', 'web', '--replicas=9', '--dry-run=server']), /scaled \(server dry run\)/);
+      assert.equal(await ok(['-n', ns, 'get', 'cm,deploy', '-o', 'jsonpath={.items[*].metadata.name} {.items[1].spec.replicas}']), 'settings web 4');
     });
 
     test('delete -f of a whole file, namespace first', async () => {

@@ -142,15 +142,23 @@ test('rollback to an older template reuses the old ReplicaSet and bumps its revi
   try {
     await h.client.create(resources.deployments, deployment('undo', 2, 'nginx:1', { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }));
     await h.idle();
-    for (const image of ['nginx:2', 'nginx:1']) {
-      await h.readyAll();
-      await h.idle();
-      await setImage(h, 'undo', image);
+    const converge = async () => {
       for (let i = 0; i < 20; i++) {
         await h.readyAll();
         await h.idle();
       }
-    }
+    };
+    await converge();
+    await setImage(h, 'undo', 'nginx:2');
+    await converge();
+    // What `kubectl rollout undo` sends: revision 1's template without its hash label, as a Go
+    // client serialises it (creationTimestamp: null included), replacing the Deployment's template.
+    const rev1 = h.rss().find((r) => r.metadata!.annotations![REVISION] === '1')!;
+    const template = structuredClone(rev1.spec.template) as { metadata: Record<string, unknown> & { labels: Record<string, string> } };
+    delete template.metadata.labels[POD_TEMPLATE_HASH];
+    template.metadata.creationTimestamp = null;
+    await h.client.patch(resources.deployments, 'undo', [{ op: 'replace', path: '/spec/template', value: template }], 'json', { namespace: 'default' });
+    await converge();
     const rss = h.rss();
     assert.equal(rss.length, 2, 'no third ReplicaSet for a template that already has one');
     const v1 = rss.find((r) => (r.spec.template.spec as { containers: Array<{ image: string }> }).containers[0]!.image === 'nginx:1')!;

@@ -53,7 +53,9 @@ async function cleanupUnhealthyReplicas(ctx: SyncContext, d: Deployment, s: Repl
     if (total >= max) break;
     const size = rs.spec.replicas ?? 0;
     const avail = rs.status?.availableReplicas ?? 0;
-    if (size === 0 || size === avail) continue;
+    // Status lags a scale-down: more available than wanted means nothing unhealthy to remove,
+    // never a reason to grow an old ReplicaSet.
+    if (size === 0 || size <= avail) continue;
     const down = Math.min(max - total, size - avail);
     const updated = await scaleReplicaSet(ctx, d, rs, size - down);
     s.oldRSs[s.oldRSs.indexOf(rs)] = updated;

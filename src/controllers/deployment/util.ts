@@ -97,7 +97,7 @@ export function computeHash(template: PodTemplate, collisionCount?: number): str
       h = Math.imul(h, 0x01000193) >>> 0;
     }
   };
-  feed(Buffer.from(canonical(template), 'utf8'));
+  feed(Buffer.from(canonical(semantic(template)), 'utf8'));
   if (collisionCount !== undefined && collisionCount !== null) {
     const b = Buffer.alloc(4);
     b.writeUInt32LE(collisionCount >>> 0);
@@ -106,10 +106,29 @@ export function computeHash(template: PodTemplate, collisionCount?: number): str
   return [...String(h >>> 0)].map((c) => SAFE[c.charCodeAt(0) % SAFE.length]).join('');
 }
 
+/**
+ * Drops null values and empty arrays, recursively. Kubernetes compares decoded Go structs, where
+ * `"creationTimestamp": null` (which kubectl's `rollout undo` patch carries in the template) and
+ * an absent field, or `[]` and no list, are the same thing; JSON objects must be normalised to
+ * compare the same way.
+ */
+function semantic<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(semantic) as T;
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (x === null || x === undefined || (Array.isArray(x) && x.length === 0)) continue;
+      out[k] = semantic(x);
+    }
+    return out as T;
+  }
+  return v;
+}
+
 /** Templates equal apart from the pod-template-hash label (EqualIgnoreHash). */
 export function equalIgnoreHash(a: PodTemplate | undefined, b: PodTemplate | undefined): boolean {
   const strip = (t: PodTemplate | undefined) => {
-    const c = structuredClone(t ?? {});
+    const c = semantic(structuredClone(t ?? {}));
     if (c.metadata?.labels) {
       delete c.metadata.labels[POD_TEMPLATE_HASH];
       if (Object.keys(c.metadata.labels).length === 0) delete c.metadata.labels;

@@ -44,16 +44,6 @@ export class ControllerExpectations {
     this.set(key, 0, n);
   }
 
-  /** Raises pending counts without resetting the record's age. */
-  raise(key: string, add: number, del: number): void {
-    const e = this.records.get(key);
-    if (!e) this.set(key, add, del);
-    else {
-      e.add += add;
-      e.del += del;
-    }
-  }
-
   /** Lowers pending counts: an observed event, or a create/delete call that failed and will never be observed. */
   lower(key: string, add: number, del: number): void {
     const e = this.records.get(key);
@@ -82,11 +72,13 @@ export class ControllerExpectations {
 export class UIDTrackingExpectations extends ControllerExpectations {
   private readonly pendingDeletes = new Map<string, Set<string>>();
 
+  /**
+   * Replaces the record (as ExpectDeletions does): it is only called when the previous one was
+   * satisfied or expired, and raising an expired record would leave it expired — unguarded.
+   */
   expectDeletionsOf(key: string, podKeys: string[]): void {
-    const set = this.pendingDeletes.get(key) ?? new Set<string>();
-    for (const k of podKeys) set.add(k);
-    this.pendingDeletes.set(key, set);
-    this.raise(key, 0, podKeys.length);
+    this.pendingDeletes.set(key, new Set(podKeys));
+    this.set(key, 0, podKeys.length);
   }
 
   /** A pod deletion was observed (or its delete call failed): counted once per pod key. */

@@ -39,6 +39,8 @@ interface Change {
 
 interface Watcher {
   collection: string;
+  /** Changes at or below this resourceVersion were already replayed (or predate the watch). */
+  from: number;
   filter: (obj: KObject) => boolean;
   push(ev: WatchEvent | Error | null): void;
 }
@@ -95,7 +97,7 @@ export class FakeClient implements ControllerClient {
 
   private deliver(ch: Change): void {
     for (const w of this.watchers) {
-      if (w.collection !== ch.collection) continue;
+      if (w.collection !== ch.collection || ch.rv <= w.from) continue;
       const ev = toEvent(ch, w.filter);
       if (ev) w.push(ev);
     }
@@ -174,7 +176,8 @@ export class FakeClient implements ControllerClient {
       obj.status = { phase: 'Active' };
       const spec = (obj.spec ??= {}) as { finalizers?: string[] };
       spec.finalizers ??= ['kubernetes'];
-    } else if (info.hasStatus) obj.status = {};
+    } else if (info.kind === 'Service') obj.status = { loadBalancer: {} };
+    else if (['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'].includes(info.kind)) obj.status = {};
     info.defaults?.(obj);
     this.validate(info, obj);
     meta.resourceVersion = String(++this.rv);
@@ -333,6 +336,7 @@ export class FakeClient implements ControllerClient {
       if (!target) throw new BosunError('Invalid', 'Binding.target.name: Required value');
       const cur = this.coll(pods).get(objKey(ns, name));
       if (!cur) throw this.notFound(pods, name);
+      if (cur.metadata?.deletionTimestamp) throw this.conflict(pods, name, `pod ${name} is being deleted, cannot be assigned to a host`);
       const nodeName = (cur.spec as { nodeName?: string }).nodeName;
       if (nodeName) throw this.conflict(pods, name, `pod ${name} is already assigned to node "${nodeName}"`);
       const next = structuredClone(cur);
@@ -366,8 +370,9 @@ export class FakeClient implements ControllerClient {
     const filter = this.filter(info, o.namespace, o.labelSelector, o.fieldSelector);
     const buf: Array<WatchEvent | Error | null> = [];
     let wake: (() => void) | undefined;
+    const fromRv = o.resourceVersion === undefined || o.resourceVersion === '' || o.resourceVersion === '0' ? this.rv : Number(o.resourceVersion);
     const w: Watcher = {
-      collection: collectionId(ref), filter,
+      collection: collectionId(ref), filter, from: fromRv,
       push: (ev) => {
         buf.push(ev);
         wake?.();

@@ -8,7 +8,7 @@ export { Indexer, keyOf, splitKey, NAMESPACE_INDEX, type IndexFunc } from './ind
 export { Informer, SharedInformerFactory, type InformerHandlers, type InformerOptions } from './informer.js';
 export { WorkQueue, type WorkQueueOptions } from './workqueue.js';
 export { ControllerExpectations, UIDTrackingExpectations, EXPECTATIONS_TTL_MS } from './expectations.js';
-export { controllerRefOf, newControllerRef, isControlledBy, claimObjects, patchOwnerRefs, type OwnerReference, type ClaimOptions } from './owner-refs.js';
+export { controllerRefOf, newControllerRef, claimObjects, patchOwnerRefs, type OwnerReference, type ClaimOptions } from './owner-refs.js';
 export { EventRecorder, type EventSink } from './events.js';
 export { runWorkers, launch, settle, type ControllerOptions, type RunningController } from './controller.js';
 export {

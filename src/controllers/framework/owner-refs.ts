@@ -20,11 +20,6 @@ export function newControllerRef(owner: KObject, apiVersion: string, kind: strin
   return { apiVersion, kind, name: owner.metadata!.name!, uid: owner.metadata!.uid!, controller: true, blockOwnerDeletion: true };
 }
 
-export function isControlledBy(obj: KObject, owner: KObject): boolean {
-  const ref = controllerRefOf(obj);
-  return !!ref && ref.uid === owner.metadata?.uid;
-}
-
 export interface ClaimOptions {
   client: ControllerClient;
   /** The collection the claimed objects live in. */

@@ -141,3 +141,23 @@ test('re-lists after the watch is Gone and still converges', async () => {
     await h.rc.stop();
   }
 });
+
+test('availableReplicas counts pods ready for at least minReadySeconds', async () => {
+  let now = Date.now();
+  const client = new FakeClient();
+  const rc = start(client, { events: new RecordingEvents(), log: () => undefined, now: () => now });
+  try {
+    await rc.ready;
+    await client.create(resources.replicasets, { ...rsBody('slow', 2), spec: { ...(rsBody('slow', 2).spec as object), minReadySeconds: 30 } });
+    await settle([rc.controller.queue]);
+    for (const p of client.objects(resources.pods, 'default')) await setPodReady(client, 'default', p.metadata!.name!, true, new Date(now));
+    await settle([rc.controller.queue]);
+    const status = () => client.objects(resources.replicasets, 'default')[0]!.status as Record<string, number>;
+    assert.deepEqual([status().readyReplicas, status().availableReplicas], [2, 0]);
+    now += 31_000;
+    await rc.controller.sync('default/slow');
+    assert.deepEqual([status().readyReplicas, status().availableReplicas], [2, 2]);
+  } finally {
+    await rc.stop();
+  }
+});

@@ -159,13 +159,13 @@ test('exec: exit code, output, with and without a TTY', async () => {
     const e = await m.execCreate(Id, { Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: tty });
     const chunks: OutputChunk[] = [];
     await m.execStart(e.Id, { tty, streams: { onOutput: (c) => chunks.push(c) } });
-    let info = await m.execInspect(e.Id);
-    // the exit code arrives with conmon's last message, right after the output ends
-    for (let i = 0; info.Running && i < 100; i++) { await new Promise((r) => setTimeout(r, 20)); info = await m.execInspect(e.Id); }
+    // execStart resolves only once the exit code is known (the docker CLI inspects right after)
+    const info = await m.execInspect(e.Id);
     return { info, out: chunks.filter((c) => c.stream === 'stdout').map((c) => c.data.toString()).join(''), err: chunks.filter((c) => c.stream === 'stderr').map((c) => c.data.toString()).join('') };
   };
   const plain = await run(['sh', '-c', 'echo hello; echo oops >&2; exit 42'], false);
   assert.equal(plain.info.ExitCode, 42);
+  assert.equal(plain.info.Running, false);
   assert.equal(plain.out, 'hello\n');
   assert.equal(plain.err, 'oops\n');
   const tty = await run(['sh', '-c', 'tty; exit 5'], true);

@@ -2,6 +2,11 @@
  * RuncContainerManager: the ContainerManager over the Runtime (runc + conmon), ImageStore,
  * Network and VolumeStore. See types.ts for the life of a container.
  *
+ * A start is: network namespace + CNI attachments (unless `none`/`host`), /etc files, an OCI
+ * spec whose first mount is the image overlay on "/", then conmon + `runc create` and the
+ * exec.fifo release. An exit (conmon's exit file) undoes it in reverse; any failure on the way
+ * undoes what was done so far.
+ *
  * Concurrency: every state change of one container runs under that container's lock (a promise
  * chain), including the handling of its exit, so a stop racing an exit or a restart policy
  * cannot interleave. Waiting for an exit happens outside the lock (the exit handler needs it).
@@ -149,13 +154,15 @@ export class RuncContainerManager implements ContainerManager {
     return `${this.d.instance.cgroupParent}/${id}`;
   }
 
-  /** Resolves with the exit code of the next exit of `id`. Register before acting. */
-  private nextExit(id: string): Promise<number> {
-    return new Promise((resolve) => this.bus.once(`exit:${id}`, resolve));
-  }
-
-  private isRunning(rec: ContainerRecord): boolean {
-    return rec.inspect.State.Running;
+  /** Resolves with the exit code of the next exit (or the removal) of `id`. Register before acting. */
+  private nextExit(id: string): { done: Promise<number>; dispose: () => void } {
+    let fire!: (code: number) => void;
+    const done = new Promise<number>((r) => { fire = r; });
+    const onEnd = (code: number) => { dispose(); fire(code); };
+    const dispose = () => { this.bus.off(`exit:${id}`, onEnd); this.bus.off(`removed:${id}`, onEnd); };
+    this.bus.on(`exit:${id}`, onEnd);
+    this.bus.on(`removed:${id}`, onEnd);
+    return { done, dispose };
   }
 
   // ---- create ----
@@ -300,7 +307,17 @@ export class RuncContainerManager implements ContainerManager {
       if (rec.inspect.State.Running) throw new BosunError('NotModified', 'container already started');
       this.cancelRestart(rec);
       rec.internal.manuallyStopped = false;
-      await this.doStart(rec);
+      try {
+        await this.doStart(rec);
+      } catch (err) {
+        // As Docker: a `--rm` container that cannot start is removed, which also ends the
+        // client's attach and its wait for "removed".
+        if (rec.inspect.HostConfig.AutoRemove) {
+          this.lastExit.set(rec.inspect.Id, rec.inspect.State.ExitCode);
+          await this.doRemove(rec, true);
+        }
+        throw err;
+      }
     });
   }
 
@@ -315,7 +332,8 @@ export class RuncContainerManager implements ContainerManager {
   }
 
   private specMounts(rec: ContainerRecord, p: ReturnType<typeof containerPaths>): SpecMount[] {
-    const out: SpecMount[] = [];
+    // runc mounts these onto the (empty) root path before anything else and pivots into them.
+    const out: SpecMount[] = rec.internal.rootfsMounts.map((m) => ({ destination: '/', type: m.type, source: m.source, options: m.options }));
     const tmpfs = tmpfsOptionsOf(rec.inspect);
     for (const m of rec.inspect.Mounts as MountPoint[]) {
       if (m.Type === 'tmpfs') {
@@ -326,6 +344,7 @@ export class RuncContainerManager implements ContainerManager {
       }
     }
     const userDest = new Set(out.map((m) => m.destination));
+    userDest.delete('/');
     for (const [dest, src] of [['/etc/hostname', p.hostname], ['/etc/hosts', p.hosts], ['/etc/resolv.conf', p.resolvConf]]) {
       if (!userDest.has(dest)) out.push({ destination: dest, type: 'bind', source: src, options: ['rbind', 'rprivate'] });
     }
@@ -373,12 +392,14 @@ export class RuncContainerManager implements ContainerManager {
     const nets = (insp.NetworkSettings as { Networks: Record<string, EndpointEntry> }).Networks;
     const mode = hc.NetworkMode ?? 'bridge';
     try {
-      await mountRootfs(rec.internal.rootfsMounts, p.rootfs);
-      undo.push(() => unmountRootfs(p.rootfs));
-      for (const m of insp.Mounts as MountPoint[]) {
-        if (m.Type === 'volume' && m.Name) await this.d.volumes.populate(m.Name, join(p.rootfs, m.Destination));
-      }
-      const user = resolveUser(p.rootfs, cfg.User ?? '');
+      // The root filesystem is mounted by runc inside the container's mount namespace (see
+      // specMounts), so a running container has no host mount. Only a named user or a volume's
+      // first mount need the image's files before that: they get a short host mount.
+      const pending = (insp.Mounts as MountPoint[]).filter((m) => m.Type === 'volume' && m.Name && this.d.volumes.needsPopulate(m.Name));
+      const user = await this.beforeStart(rec, async (rootfs) => {
+        for (const m of pending) await this.d.volumes.populate(m.Name!, join(rootfs, m.Destination));
+        return resolveUser(rootfs, cfg.User ?? '');
+      }, pending.length > 0 || !/^(\d+:\d+)?$/.test(cfg.User ?? ''));
 
       let netns: string | undefined;
       if (mode !== 'host' && mode !== 'none') {
@@ -564,7 +585,16 @@ export class RuncContainerManager implements ContainerManager {
   async stop(ref: string, opts: { timeout?: number; signal?: string } = {}): Promise<void> {
     const rec = this.get(ref);
     const id = rec.inspect.Id;
-    const exited = this.nextExit(id);
+    const exit = this.nextExit(id);
+    try {
+      await this.stopLocked(rec, exit.done, opts);
+    } finally {
+      exit.dispose();
+    }
+  }
+
+  private async stopLocked(rec: ContainerRecord, exited: Promise<number>, opts: { timeout?: number; signal?: string }): Promise<void> {
+    const id = rec.inspect.Id;
     const proceed = await this.locked(id, async () => {
       rec.internal.manuallyStopped = true;
       if (rec.inspect.State.Restarting) {
@@ -660,16 +690,20 @@ export class RuncContainerManager implements ContainerManager {
       throw conflict(`cannot remove container "${rec.inspect.Name}": container is ${rec.inspect.State.Paused ? 'paused' : 'running'}: stop the container before removing or force remove`);
     }
     if (rec.inspect.State.Running) {
-      const exited = this.nextExit(id);
-      const live = await this.locked(id, async () => {
-        if (!rec.inspect.State.Running) return false;
-        rec.internal.manuallyStopped = true;
-        if (rec.inspect.State.Paused) await this.d.runtime.resume(id).catch(() => undefined);
-        await this.d.runtime.kill(id, 'KILL', true).catch(() => undefined);
-        this.emit(rec, 'kill', { signal: '9' });
-        return true;
-      });
-      if (live) await exited;
+      const exit = this.nextExit(id);
+      try {
+        const live = await this.locked(id, async () => {
+          if (!rec.inspect.State.Running) return false;
+          rec.internal.manuallyStopped = true;
+          if (rec.inspect.State.Paused) await this.d.runtime.resume(id).catch(() => undefined);
+          await this.d.runtime.kill(id, 'KILL', true).catch(() => undefined);
+          this.emit(rec, 'kill', { signal: '9' });
+          return true;
+        });
+        if (live) await exit.done;
+      } finally {
+        exit.dispose();
+      }
     }
     await this.locked(id, async () => {
       this.cancelRestart(rec);
@@ -748,13 +782,19 @@ export class RuncContainerManager implements ContainerManager {
     const rec = this.get(ref);
     const id = rec.inspect.Id;
     const running = rec.inspect.State.Running || rec.inspect.State.Restarting;
-    const done = opts.follow && running ? new Promise<void>((r) => { this.bus.once(`exit:${id}`, () => r()); this.bus.once(`removed:${id}`, () => r()); }) : Promise.resolve();
-    for await (const r of readLog(containerPaths(this.root, id).log, {
-      since: opts.since || undefined, until: opts.until || undefined, tail: opts.tail, follow: opts.follow && running, done, signal,
-    })) {
-      if ((r.stream === 'stdout' && opts.stdout) || (r.stream === 'stderr' && opts.stderr)) yield { stream: r.stream, data: r.data, time: r.time };
+    const end = this.nextExit(id);
+    try {
+      for await (const r of readLog(containerPaths(this.root, id).log, {
+        since: opts.since || undefined, until: opts.until || undefined, tail: opts.tail, follow: opts.follow && running, done: end.done, signal,
+      })) {
+        if ((r.stream === 'stdout' && opts.stdout) || (r.stream === 'stderr' && opts.stderr)) yield { stream: r.stream, data: r.data, time: r.time };
+      }
+    } finally {
+      end.dispose();
     }
   }
+
+
 
   async attach(ref: string, streams: AttachStreams, signal?: AbortSignal): Promise<void> {
     const rec = this.get(ref);
@@ -763,16 +803,22 @@ export class RuncContainerManager implements ContainerManager {
     const cfg = rec.inspect.Config as { OpenStdin?: boolean };
     const fromOffset = logSize(p.log);
     // Output ends with the next exit: the one of the running process, or of the one about to start.
-    const done = new Promise<void>((r) => { this.bus.once(`exit:${id}`, () => r()); this.bus.once(`removed:${id}`, () => r()); });
+    const end = this.nextExit(id);
     this.emit(rec, 'attach');
+    let feed: (() => void) | undefined;
     if (streams.stdin && cfg.OpenStdin) {
       const stdin = streams.stdin;
-      const feed = () => void this.d.runtime.attachStdin(id, stdin);
+      feed = () => void this.d.runtime.attachStdin(id, stdin);
       if (rec.inspect.State.Running) feed();
       else this.bus.once(`start:${id}`, feed);
     }
-    for await (const r of readLog(p.log, { follow: true, fromOffset, done, signal })) {
-      streams.onOutput({ stream: r.stream, data: r.data, time: r.time });
+    try {
+      for await (const r of readLog(p.log, { follow: true, fromOffset, done: end.done, signal })) {
+        streams.onOutput({ stream: r.stream, data: r.data, time: r.time });
+      }
+    } finally {
+      end.dispose();
+      if (feed) this.bus.off(`start:${id}`, feed);
     }
   }
 
@@ -813,19 +859,28 @@ export class RuncContainerManager implements ContainerManager {
     return { Titles: titles, Processes: processes };
   }
 
-  /** Runs `fn` with the container's root filesystem mounted, mounting it only for the call if stopped. */
+  /**
+   * Runs `fn` on the container's root filesystem: a running container's as its init sees it
+   * (/proc/<pid>/root, since the overlay is mounted only in its namespace), a stopped one's
+   * through a host mount made for the call.
+   */
   private async withRootfs<T>(rec: ContainerRecord, fn: (rootfs: string) => Promise<T>): Promise<T> {
-    const id = rec.inspect.Id;
-    const p = containerPaths(this.root, id);
-    return this.locked(id, async () => {
-      const temp = !rec.inspect.State.Running;
-      if (temp) await mountRootfs(rec.internal.rootfsMounts, p.rootfs);
-      try {
-        return await fn(p.rootfs);
-      } finally {
-        if (temp) await unmountRootfs(p.rootfs);
-      }
+    return this.locked(rec.inspect.Id, async () => {
+      if (rec.inspect.State.Running) return fn(`/proc/${rec.inspect.State.Pid}/root`);
+      return this.beforeStart(rec, fn, true);
     });
+  }
+
+  /** Mounts the root filesystem on the host for `fn` when `needed`, else runs `fn` on the bare mountpoint. */
+  private async beforeStart<T>(rec: ContainerRecord, fn: (rootfs: string) => Promise<T>, needed: boolean): Promise<T> {
+    const p = containerPaths(this.root, rec.inspect.Id);
+    if (!needed) return fn(p.rootfs);
+    await mountRootfs(rec.internal.rootfsMounts, p.rootfs);
+    try {
+      return await fn(p.rootfs);
+    } finally {
+      await unmountRootfs(p.rootfs);
+    }
   }
 
   async archiveGet(ref: string, path: string): Promise<{ stat: Record<string, unknown>; tar: Readable }> {
@@ -912,7 +967,7 @@ export class RuncContainerManager implements ContainerManager {
     const hc = rec.inspect.HostConfig;
     const p = containerPaths(this.root, rec.inspect.Id);
     const tty = opts.tty ?? Boolean(c.Tty);
-    const user = resolveUser(p.rootfs, c.User || cfg.User || '');
+    const user = resolveUser(`/proc/${rec.inspect.State.Pid}/root`, c.User || cfg.User || '');
     const privileged = Boolean(c.Privileged || hc.Privileged);
     const proc = processSpec({
       args: c.Cmd,

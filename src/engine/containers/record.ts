@@ -7,7 +7,10 @@
  *     container.log      CRI-format log of the main process (conmon), kept across restarts
  *     hostname hosts resolv.conf   bind-mounted into the container
  *     bundle/config.json OCI spec, rewritten at every start
- *     bundle/rootfs/     mountpoint of the overlay while the container runs
+ *     bundle/rootfs/     runc's root path, empty on the host: the image overlay is mounted on it
+ *                        by runc inside the container's mount namespace (one mount fewer to make
+ *                        and undo per run, and none to leak); host-mounted only briefly, to read
+ *                        a stopped container (docker cp), a named user or a volume's first fill
  *     execs/<exec id>/   process.json, log, exit/ of one exec (conmon)
  */
 import { randomBytes } from 'node:crypto';

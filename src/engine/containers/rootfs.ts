@@ -86,7 +86,7 @@ function readDb(root: string, file: string): string[][] {
 
 /** Docker's User field ("name", "uid", "name:group", "uid:gid") against the image's passwd/group. */
 export function resolveUser(root: string, user: string): { uid: number; gid: number; additionalGids: number[] } {
-  if (!user) user = '0';
+  if (!user) return { uid: 0, gid: 0, additionalGids: [] };
   const [u, g] = user.split(':', 2);
   const passwd = readDb(root, '/etc/passwd');
   const groups = readDb(root, '/etc/group');

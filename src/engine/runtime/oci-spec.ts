@@ -150,7 +150,9 @@ export function buildSpec(i: SpecInput): Record<string, unknown> {
   if (Object.keys(cpu).length) resources.cpu = cpu;
   if (i.pidsLimit && i.pidsLimit > 0) resources.pids = { limit: i.pidsLimit };
 
+  // Mounts on "/" (the image's overlay) come first: everything else is mounted on top of them.
   const mounts: SpecMount[] = [
+    ...i.mounts.filter((m) => m.destination === '/'),
     { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
     { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
     { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
@@ -158,7 +160,7 @@ export function buildSpec(i: SpecInput): Record<string, unknown> {
     { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', i.privileged ? 'rw' : 'ro'] },
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
     { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', `size=${i.shmSize}`] },
-    ...i.mounts,
+    ...i.mounts.filter((m) => m.destination !== '/'),
   ];
 
   return {

@@ -137,6 +137,11 @@ export class LocalVolumeStore implements VolumeStore {
    * Docker copies the image's content at the mount target into an empty volume the first time
    * the volume is mounted, so e.g. a fresh volume on /etc/app starts with the image's files.
    */
+  needsPopulate(name: string): boolean {
+    const f = this.readFile(name);
+    return Boolean(f && !f.Populated);
+  }
+
   async populate(name: string, fromDir: string): Promise<void> {
     const f = this.readFile(name);
     if (!f || f.Populated) return;

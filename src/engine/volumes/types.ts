@@ -26,6 +26,8 @@ export interface VolumeStore {
   prune(opts?: { all?: boolean; filters?: Record<string, string[]> }): Promise<{ VolumesDeleted: string[]; SpaceReclaimed: number }>;
   /** Copies `fromDir` into the volume if this is its first mount and it is empty. */
   populate(name: string, fromDir: string): Promise<void>;
+  /** True until the first mount populated the volume. */
+  needsPopulate(name: string): boolean;
   isAnonymous(name: string): boolean;
   /** Which containers refer to a volume: kept by the ContainerManager. */
   setUsers(users: (name: string) => string[]): void;

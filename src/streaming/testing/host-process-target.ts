@@ -44,7 +44,10 @@ export class HostProcessTarget extends EventEmitter implements StreamTarget {
       child.stdout!.on('data', (d: Buffer) => out?.write(d));
       child.stderr!.on('data', (d: Buffer) => err?.write(d));
       child.on('error', (e) => reject(badRequest(`cannot run ${opts.command[0]}: ${e.message}`)));
-      child.on('close', (code, signal) => resolve({ exitCode: code ?? 128 + (signal === 'SIGKILL' ? 9 : 15) }));
+      child.on('close', (code, signal) => {
+        this.emit('exit', { code, signal });
+        resolve({ exitCode: code ?? 128 + (signal === 'SIGKILL' ? 9 : 15) });
+      });
       this.emit('exec', opts);
     });
   }
