@@ -87,6 +87,14 @@ function hostProcesses(): Map<number, string> {
   return out;
 }
 
+function cmdlineHas(pid: number, text: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text);
+  } catch {
+    return false;
+  }
+}
+
 function vmRssKb(pid: number): number {
   const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) : 0;
@@ -139,7 +147,8 @@ async function main(): Promise<void> {
     const detachedMs = Number(process.hrtime.bigint() - t0) / 1e6;
     console.log(`  total ${detachedMs.toFixed(0)} ms for ${ids.length} containers`);
     const after = hostProcesses();
-    const added = [...after].filter(([p]) => !before.has(p) && p !== pid);
+    // Only processes of this instance: conmon (and anything else) name the data dir in their argv.
+    const added = [...after].filter(([p]) => !before.has(p) && p !== pid && cmdlineHas(p, server!.dataDir));
     const perContainer = added.length / ids.length;
     const names = [...new Set(added.map(([, c]) => c))].join(', ') || 'none';
     console.log(`  host processes added per container besides its own: ${perContainer} (${names})`);

@@ -22,7 +22,7 @@ import { decodeBody, mediaType, patchType, readBody, type ProtobufDecoder } from
 import { jsonText, listText } from './json-text.js';
 import { API_AUDIENCE, type ServiceAccountTokens } from './service-account-tokens.js';
 import { statusFor, successStatus } from './status.js';
-import { parseIncludeObject, partialMetadata, rendering, toTable } from './table.js';
+import { parseIncludeObject, partialMetadata, rendering, toTable, type TableSource } from './table.js';
 import { serveWatch, type WatchEventType } from './watch.js';
 
 export const KUBE_VERSION = { major: '1', minor: '33', gitVersion: 'v1.33.1' };
@@ -104,6 +104,16 @@ function toScale(obj: KObject): KObject {
     spec: { replicas: spec.replicas ?? 1 },
     status: { replicas: status.replicas ?? 0, selector: formatLabelSelector(spec.selector) },
   };
+}
+
+/** `kubectl get --subresource=scale`: the columns the real server prints for a Scale. */
+function scaleTable(scale: KObject, include: ReturnType<typeof parseIncludeObject>) {
+  const col = (name: string, description: string) => ({ name, type: 'integer' as const, format: '', description, priority: 0 });
+  const source: TableSource = {
+    columns: [col('Desired', 'Number of desired replicas.'), col('Available', 'Number of actual replicas.')],
+    cells: (o: KObject) => [(o.spec as { replicas: number }).replicas, (o.status as { replicas: number }).replicas],
+  };
+  return toTable(source, [scale], include, { resourceVersion: scale.metadata?.resourceVersion });
 }
 
 export class ApiHandler {
@@ -451,7 +461,10 @@ export class ApiHandler {
   private async serveScale(req: IncomingMessage, res: ServerResponse, info: ResourceInfo, ns: string | undefined, name: string, q: URLSearchParams): Promise<void> {
     const reg = this.d.registry;
     const method = req.method ?? 'GET';
-    if (method === 'GET') return send(res, 200, toScale(await reg.get(info, ns, name)));
+    if (method === 'GET') {
+      const scale = toScale(await reg.get(info, ns, name));
+      return send(res, 200, rendering(req.headers.accept) === 'Table' ? scaleTable(scale, parseIncludeObject(q.get('includeObject') ?? undefined)) : scale);
+    }
     if (method !== 'PUT' && method !== 'PATCH') throw new BosunError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
     const opts = writeOptions(q);
     const { value, media } = await this.body(req);

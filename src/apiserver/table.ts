@@ -44,11 +44,14 @@ export interface Table {
   rows: Array<{ cells: unknown[]; object?: KObject }>;
 }
 
-export function columns(info: ResourceInfo): TableColumn[] {
+/** What a Table needs of a kind: its columns and how to fill them. */
+export type TableSource = Pick<ResourceInfo, 'columns' | 'cells' | 'nameColumn'>;
+
+export function columns(info: TableSource): TableColumn[] {
   return info.nameColumn === false ? info.columns : [NAME_COLUMN, ...info.columns];
 }
 
-export function toTable(info: ResourceInfo, objs: KObject[], include: IncludeObject, listMeta: Record<string, unknown>, withColumns = true): Table {
+export function toTable(info: TableSource, objs: KObject[], include: IncludeObject, listMeta: Record<string, unknown>, withColumns = true): Table {
   const named = info.nameColumn !== false;
   return {
     kind: 'Table',

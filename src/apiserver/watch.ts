@@ -53,9 +53,18 @@ export async function serveWatch(registry: Registry, req: WatchRequest, res: Ser
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.socket?.setNoDelay(true);
   let closed = false;
+  let watcher: Watcher | undefined;
+  const stop = () => {
+    closed = true;
+    watcher?.close();
+  };
+  // Registered before anything is written: a client gone during the initial events must not
+  // leave a writer waiting for a 'drain' that will never come.
+  res.on('close', stop);
   const write = async (type: WatchEventType, object: unknown): Promise<void> => {
-    if (closed) return;
+    if (closed || res.destroyed) return;
     if (!res.write(`{"type":"${type}","object":${jsonText(object)}}\n`)) {
+      if (closed || res.destroyed) return;
       await new Promise<void>((resolve) => {
         const done = () => {
           res.off('drain', done);
@@ -77,21 +86,19 @@ export async function serveWatch(registry: Registry, req: WatchRequest, res: Ser
   if (from < 0 || req.sendInitialEvents) {
     // Current state first: a consistent list, then changes after its revision.
     const list = await registry.list(info, req.namespace, { labelSelector: req.labelSelector, fieldSelector: req.fieldSelector });
-    for (const o of list.items) await write('ADDED', req.render(o, 'ADDED'));
+    for (const o of list.items) {
+      if (closed) break;
+      await write('ADDED', req.render(o, 'ADDED'));
+    }
     last = Number(list.metadata.resourceVersion);
     if (req.sendInitialEvents && req.allowWatchBookmarks) await bookmark(last, true);
   }
 
-  let watcher: Watcher | undefined;
-  const stop = () => {
-    closed = true;
-    watcher?.close();
-  };
-  res.on('close', stop);
   const timers: NodeJS.Timeout[] = [];
   if (req.timeoutSeconds && req.timeoutSeconds > 0) timers.push(setTimeout(stop, req.timeoutSeconds * 1000));
   if (req.allowWatchBookmarks) timers.push(setInterval(() => void bookmark(last), BOOKMARK_INTERVAL_MS));
   try {
+    if (closed) return;
     watcher = registry.store.watch(collectionPrefix(info, req.namespace), last);
     for await (const ev of watcher) {
       if (closed) break;

@@ -38,8 +38,9 @@ export async function createEngine(instance: Instance, events: EngineEvents): Pr
   return {
     images, network, volumes, containers, events,
     async close() {
-      // Containers keep running under conmon; only our supervision stops.
+      // Containers keep running under conmon; only our supervision (and the DNS servers) stop.
       await containers.close();
+      await network.close();
     },
   };
 }

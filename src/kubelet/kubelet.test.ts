@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
+import { createServer, connect, type Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { FakeClient } from '../controllers/framework/fake.js';
 import { resources } from '../client/index.js';
@@ -247,4 +248,75 @@ test('a new agent re-adopts running pods without recreating them', async () => {
   assert.equal(afterStatus.podIP, before.podIP);
   await deletePod('keep');
   assert.deepEqual(readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(`${dir}/kubelet`)), []);
+});
+
+test('a container over its memory limit is reported OOMKilled', async () => {
+  await createPod('oom', {
+    restartPolicy: 'Never',
+    containers: [{
+      name: 'c', image: 'busybox:latest', imagePullPolicy: 'IfNotPresent', resources: { limits: { memory: '16Mi' } },
+      command: ['sh', '-c', 'x=$(head -c 200000000 /dev/zero | tr "\\0" a); echo ${#x}'],
+    }],
+    terminationGracePeriodSeconds: 1,
+  });
+  const st = await waitFor('Failed', async () => {
+    const p = await getPod('oom');
+    return p.status?.phase === 'Failed' ? p.status : undefined;
+  });
+  assert.equal(st.containerStatuses![0].state.terminated?.reason, 'OOMKilled');
+  assert.equal(st.containerStatuses![0].state.terminated?.exitCode, 137);
+  await deletePod('oom');
+});
+
+test('a failing liveness probe restarts the container and records Unhealthy', async () => {
+  await createPod('live', {
+    containers: [{
+      name: 'c', image: 'busybox:latest', imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'],
+      livenessProbe: { exec: { command: ['test', '-f', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 2 },
+      readinessProbe: { tcpSocket: { port: 9 }, periodSeconds: 1 },
+    }],
+    terminationGracePeriodSeconds: 1,
+  });
+  const cs = await waitFor('a restart', async () => {
+    const c = (await getPod('live')).status?.containerStatuses?.[0];
+    return c && c.restartCount >= 1 ? c : undefined;
+  });
+  assert.equal(cs.ready, false);
+  const evs = await waitFor('probe events', async () => {
+    const all = (await client.list(resources.events, { namespace: 'default' })).items.filter((e) => (e.involvedObject as { name: string }).name === 'live');
+    return all.some((e) => e.reason === 'Killing') ? all : undefined;
+  });
+  assert.ok(evs.some((e) => e.reason === 'Unhealthy' && /Liveness probe failed/.test(e.message as string)));
+  assert.ok(evs.some((e) => e.reason === 'Unhealthy' && /Readiness probe failed: dial tcp/.test(e.message as string)));
+  assert.ok(evs.some((e) => e.reason === 'Killing'));
+  await deletePod('live');
+});
+
+test('port-forward reaches a port inside the pod', async () => {
+  await createPod('pf', {
+    containers: [{ name: 'c', image: 'busybox:latest', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'echo forwarded > /tmp/i; exec httpd -f -p 8081 -h /tmp'] }],
+    terminationGracePeriodSeconds: 1,
+  });
+  await running('pf');
+  // A real socket pair stands in for the streaming module's per-connection duplex.
+  const server = createServer({ allowHalfOpen: true });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const accepted = new Promise<Socket>((r) => server.once('connection', r));
+  const local = connect({ port: (server.address() as { port: number }).port, host: '127.0.0.1', allowHalfOpen: true });
+  const remote = await accepted;
+  const done = waitFor('port ready', async () => {
+    const r = await exec('pf', 'c', ['sh', '-c', 'netstat -ltn | grep -q :8081']);
+    return r.code === 0 ? true : undefined;
+  }).then(() => kubelet.streams.target('default', 'pf').portForward(8081, remote, new AbortController().signal));
+  let body = '';
+  local.on('data', (d: Buffer) => { body += d.toString(); });
+  const ended = new Promise((r) => local.once('end', r));
+  await waitFor('forwarded connection', () => (remote.listenerCount('data') > 0 ? true : undefined));
+  local.end('GET /i HTTP/1.0\r\n\r\n');
+  await done;
+  await ended;
+  local.destroy();
+  server.close();
+  assert.match(body, /200 OK[\s\S]*forwarded/);
+  await deletePod('pf');
 });

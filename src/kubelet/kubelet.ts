@@ -52,7 +52,7 @@ export interface RunningKubelet {
   podCidr: string;
   hostIP: string;
   streams: PodStreams;
-  /** Resolves when pending status writes are done (tests). */
+  /** Resolves when pending status writes are done (tests); events are fire-and-forget. */
   flush(): Promise<void>;
   /** Stops watching and heartbeating; pods keep running for the next agent to re-adopt. */
   stop(): Promise<void>;
@@ -148,17 +148,13 @@ export async function startKubelet(o: KubeletOptions): Promise<RunningKubelet> {
 
   return {
     nodeName, podCidr, hostIP, streams,
-    async flush() {
-      await status.flush();
-      await events.flush();
-    },
+    flush: () => status.flush(),
     async stop() {
       stopped = true;
       node.stop();
       await informer.stop();
       for (const w of workers.values()) w.detach();
       await status.flush();
-      await events.flush();
       if (ownRuntime) runtime.close();
     },
   };

@@ -271,8 +271,15 @@ export class PodWorker {
   private async syncContainer(pod: Pod, c: Container, init: boolean, policy: string): Promise<number> {
     const k = key(c, init);
     let r = this.rec.containers[k];
+    if (r?.phase === 'running' && r.image !== (c.image ?? '') && !init) {
+      // The image is the one mutable field of a container: a new one means a new container.
+      this.event('Normal', 'Killing', `Container ${c.name} definition changed, will be restarted`);
+      await this.stopContainer(r, c, pod.spec.terminationGracePeriodSeconds ?? 30, true);
+      r.backoffUntil = undefined;
+      r.backoffSec = undefined;
+    }
     if (r?.phase === 'running') return 0;
-    if (r?.phase === 'exited' && !this.shouldRestart(r, policy)) return 0;
+    if (r?.phase === 'exited' && !this.shouldRestart(r, policy) && r.image === (c.image ?? '')) return 0;
     if (r) {
       const wait = backoffRemaining(r);
       if (wait > 0) {
@@ -490,7 +497,7 @@ export class PodWorker {
       failed: (kind) => {
         if (r.id !== id || !id) return;
         this.event('Normal', 'Killing', `Container ${c.name} failed ${kind.toLowerCase()} probe, will be restarted`);
-        void this.stopContainer(r, c, this.pod?.spec.terminationGracePeriodSeconds ?? 30);
+        void this.stopContainer(r, c, this.pod?.spec.terminationGracePeriodSeconds ?? 30, true);
       },
     });
     this.probers.set(c.name, p);
@@ -555,11 +562,11 @@ export class PodWorker {
   }
 
   /** preStop, SIGTERM, then SIGKILL after the grace period; resolves once the exit is recorded. */
-  private async stopContainer(r: ContainerRecord, c: Container | undefined, graceSec: number): Promise<void> {
+  private async stopContainer(r: ContainerRecord, c: Container | undefined, graceSec: number, quiet = false): Promise<void> {
     const id = r.id;
     if (!id || r.phase !== 'running') return;
     const deadline = Date.now() + graceSec * 1000;
-    this.event('Normal', 'Killing', `Stopping container ${r.name}`);
+    if (!quiet) this.event('Normal', 'Killing', `Stopping container ${r.name}`);
     const exited = this.waitExit(id, graceSec * 1000 + 10_000);
     if (c?.lifecycle?.preStop && graceSec > 0) {
       await Promise.race([runHandler(c, c.lifecycle.preStop, this.probeTarget(r), graceSec * 1000), exited]);

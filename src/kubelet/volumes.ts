@@ -1,8 +1,9 @@
 /**
  * Pod volumes on the host, one directory each under the pod's volumes/ (see layout.ts), bind-
  * mounted into containers. ConfigMap, Secret, downwardAPI and projected volumes are written as one
- * file per key (items remap keys to paths; modes default to 0644), emptyDir with medium Memory is a
- * tmpfs, hostPath is the host's path itself (created for the *OrCreate types).
+ * file per key (items remap keys to paths; modes default to 0644); secret and projected volumes and
+ * emptyDir with medium Memory are tmpfs mounts; hostPath is the host's path itself (created for
+ * the *OrCreate types).
  */
 import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -110,6 +111,8 @@ async function setUp(vol: Volume, dir: string, v: VolumeContext): Promise<void> 
     return;
   }
   mkdirSync(dir, { recursive: true });
+  // Secrets and tokens never touch the disk: their volumes are tmpfs, as the kubelet makes them.
+  if ((vol.secret || vol.projected) && !mountsUnder(dir).includes(dir)) await run('mount', ['-t', 'tmpfs', '-o', 'mode=0755', 'tmpfs', dir]);
   if (vol.configMap) {
     await writeKeys(dir, 'configmaps', vol.configMap.name ?? '', vol.configMap.items, vol.configMap.optional, vol.configMap.defaultMode ?? 0o644, v.src, vol.name);
   } else if (vol.secret) {

@@ -186,10 +186,17 @@ for (const version of ['1.27', '1.33']) {
       assert.equal((await commandExit).signal, 'SIGKILL');
     });
 
+    test('attach -i streams stdin to the attached process and its output back', async () => {
+      const r = await runKubectl(h, version, ['attach', '-i', 'web'], { input: 'attached line\n' });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /attached line\n$/);
+      assert.equal(h.upgrades.at(-1), transport);
+    });
+
     test('a target failure ends the session with its message on the error channel', async () => {
-      const r = await runKubectl(h, version, ['attach', 'web']);
-      assert.notEqual(r.code, 0);
-      assert.match(r.stderr, /no running container to attach to/);
+      const r = await runKubectl(h, version, ['exec', 'web', '--', 'no-such-command-here']);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /cannot run no-such-command-here: spawn no-such-command-here ENOENT/);
     });
   });
 }

@@ -61,6 +61,20 @@ test('an unsupported WebSocket subprotocol gets a 400 Status', async () => {
   assert.equal(r.body.reason, 'BadRequest');
 });
 
+test('rejectUpgrade answers a refused upgrade with the error\'s Status and HTTP code', async () => {
+  const r = await upgradeRequest('POST', '/api/v1/namespaces/default/pods/nope/exec?command=true&stdout=true', { Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'v4.channel.k8s.io' });
+  assert.equal(r.code, 404);
+  assert.equal(r.body.kind, 'Status');
+  assert.equal(r.body.reason, 'NotFound');
+});
+
+test('a malformed WebSocket handshake gets a 400 Status, not a bare refusal', async () => {
+  const r = await upgradeRequest('GET', exec, { Upgrade: 'websocket', 'Sec-WebSocket-Version': '8', 'Sec-WebSocket-Key': 'short' });
+  assert.equal(r.code, 400);
+  assert.equal(r.body.kind, 'Status');
+  assert.match(String(r.body.message), /Sec-WebSocket-Version 13/);
+});
+
 test('an upgrade to anything else, or an exec without a command, is a 400 Status', async () => {
   const other = await upgradeRequest('POST', exec, { Upgrade: 'h2c' });
   assert.equal(other.code, 400);

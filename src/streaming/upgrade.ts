@@ -2,7 +2,7 @@
  * Entry point for pods/exec, pods/attach and pods/portforward: picks the transport from the request's
  * headers, answers the upgrade, and runs the session to its end.
  *
- *   Upgrade: websocket   exec/attach  Sec-WebSocket-Protocol v5/v4/v3/v2/v1 channel.k8s.io (+ base64)
+ *   Upgrade: websocket   exec/attach  Sec-WebSocket-Protocol v5/v4/v1 channel.k8s.io (+ base64)
  *                        portforward  Sec-WebSocket-Protocol SPDY/3.1+portforward.k8s.io (SPDY tunnel),
  *                                     or v4/v1 channel.k8s.io (+ base64) with `ports` (client libraries)
  *   Upgrade: SPDY/3.1    exec/attach  X-Stream-Protocol-Version v4 (preferred) … channel.k8s.io
@@ -11,12 +11,13 @@
  * Anything else is answered with a 400 Status before any upgrade, so a client never hangs and the
  * server never throws.
  */
-import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { statusFor } from '../apiserver/status.js';
 import { badRequest, type BosunError } from '../errors/index.js';
 import { runRemoteCommand } from './remote-command.js';
+import { upgradeRequired } from './route.js';
 import { acceptSpdyCommandStreams } from './spdy-remote-command.js';
 import { serveSpdyPortForward } from './spdy-port-forward.js';
 import { websocketCommandChannels } from './websocket-remote-command.js';
@@ -26,9 +27,10 @@ import type { ExecOptions, StreamKind, StreamTarget } from './types.js';
 
 /** The channel protocols in our order of preference over SPDY (kubelet's: v4 first). */
 const SPDY_COMMAND_PROTOCOLS = ['v4.channel.k8s.io', 'v5.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io'];
+/** kubelet's WebSocket exec/attach protocols: v2 and v3 only ever existed over SPDY. */
 const WEBSOCKET_COMMAND_PROTOCOLS = [
-  'v5.channel.k8s.io', 'v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io',
-  'v5.base64.channel.k8s.io', 'v4.base64.channel.k8s.io', 'v3.base64.channel.k8s.io', 'v2.base64.channel.k8s.io', 'base64.channel.k8s.io',
+  'v5.channel.k8s.io', 'v4.channel.k8s.io', 'channel.k8s.io',
+  'v5.base64.channel.k8s.io', 'v4.base64.channel.k8s.io', 'base64.channel.k8s.io',
 ];
 const SPDY_PORT_FORWARD_PROTOCOL = 'portforward.k8s.io';
 const WEBSOCKET_TUNNEL_PROTOCOL = 'SPDY/3.1+portforward.k8s.io';
@@ -68,7 +70,7 @@ export async function handleUpgrade(
     const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
     if (upgrade === 'websocket') await serveWebSocket(req, socket, head, kind, target, opts, query);
     else if (upgrade === 'spdy/3.1') await serveSpdy(req, socket, head, kind, target, opts);
-    else throw badRequest(`Upgrade request required: ${kind} needs a WebSocket or SPDY/3.1 upgrade`);
+    else throw upgradeRequired(kind);
   } catch (err) {
     // Past the 101 the socket speaks another protocol: an HTTP answer there would be garbage.
     if (upgraded.has(req)) socket.destroy();
@@ -119,6 +121,11 @@ async function serveWebSocket(
   opts: ExecOptions | undefined,
   query: URLSearchParams,
 ): Promise<void> {
+  // Checked here, not left to `ws`, so a broken handshake also gets a Status body.
+  if (req.method !== 'GET') throw badRequest(`a WebSocket upgrade must be a GET, not ${req.method}`);
+  if (req.headers['sec-websocket-version'] !== '13' || !/^[A-Za-z0-9+/]{22}==$/.test(String(req.headers['sec-websocket-key'] ?? ''))) {
+    throw badRequest('a WebSocket upgrade needs Sec-WebSocket-Version 13 and a valid Sec-WebSocket-Key');
+  }
   const clientProtocols = offered(req.headers['sec-websocket-protocol']);
   const supported = kind === 'portforward' ? WEBSOCKET_PORT_FORWARD_PROTOCOLS : WEBSOCKET_COMMAND_PROTOCOLS;
   // The client's order wins, as in the API server's wsstream; a client that names no protocol at all
@@ -130,7 +137,7 @@ async function serveWebSocket(
   delete req.headers['sec-websocket-protocol'];
 
   const ws = await new Promise<WebSocket | null>((resolve) => {
-    // ws answers a malformed handshake (bad key, version) itself, with a 400, and never calls back.
+    // Should `ws` still refuse the handshake, it answers the client itself and never calls back.
     socket.once('close', () => resolve(null));
     websockets.handleUpgrade(req, socket, head, (w) => resolve(w));
   });
@@ -182,12 +189,15 @@ function unsupported(what: string, clientProtocols: string[], supported: string[
   );
 }
 
-/** A plain HTTP answer on a socket that has not been upgraded (yet): a Status, then close. */
-function rejectUpgrade(socket: Duplex, err: unknown): void {
+/**
+ * A plain HTTP answer on a socket that has not been upgraded (yet): a Status, then close. Exported for
+ * the API server's `upgrade` listener, whose own refusals (authentication, unknown pod) come first.
+ */
+export function rejectUpgrade(socket: Duplex, err: unknown): void {
   if (socket.destroyed || !socket.writable) return;
   const status = statusFor(err);
   const body = JSON.stringify(status);
-  const reason = status.code === 400 ? 'Bad Request' : status.code === 500 ? 'Internal Server Error' : 'Error';
+  const reason = STATUS_CODES[status.code] ?? 'Error';
   socket.end(
     `HTTP/1.1 ${status.code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `Connection: close\r\n\r\n${body}`,

@@ -93,8 +93,11 @@ test('port already taken', async () => {
 test('invalid memory size', async () => {
   await refused(['run', '--pull', 'never', '--name', 'bad', '-m', '1k', 'busybox', 'true'], /[Mm]emory/);
   await refused(['run', '--pull', 'never', '--name', 'bad', '-m', 'lots', 'busybox', 'true'], /invalid/i);
-  const r = await api('POST', '/v1.50/containers/create?name=bad', { Image: 'busybox', HostConfig: { Memory: -5 } });
-  assert.equal(r.status, 400);
+  const r = await api('POST', '/v1.50/containers/create?name=bad', { Image: 'busybox', HostConfig: { Memory: 1000 } });
+  assert.equal(r.status, 400, r.message);
+  assert.match(r.message, /[Mm]inimum memory/);
+  await s.docker(['rm', '-f', 'bad']);
+  assert.deepEqual(footprint(s.dataDir), base);
 });
 
 test('missing bind-mount source for --mount', async () => {

@@ -92,7 +92,15 @@ function launch(dataDir: string, datastoreEndpoint: string | undefined): Promise
 export async function startServer(opts: { datastoreEndpoint?: string } = {}): Promise<BosunServer> {
   const dataDir = mkdtempSync('/tmp/bosun-test-');
   const cacheDir = mkdtempSync(join(dataDir, 'kube-cache-'));
-  let { proc, port } = await launch(dataDir, opts.datastoreEndpoint);
+  let proc: ChildProcess;
+  let port: number;
+  try {
+    ({ proc, port } = await launch(dataDir, opts.datastoreEndpoint));
+  } catch (err) {
+    // Nothing else will clean up after a server that never became ready.
+    await run(BOSUN, ['teardown', '--data-dir', dataDir, '--purge']);
+    throw err;
+  }
   const kubeconfig = join(dataDir, 'kubeconfig');
   const server: BosunServer = {
     dataDir, kubeconfig, port, proc,

@@ -20,18 +20,11 @@ const timestamp = (d = new Date()) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export class EventRecorder implements EventSink {
   private readonly seen = new Map<string, { name: string; namespace: string; count: number }>();
-  private pending = new Set<Promise<void>>();
 
   constructor(private readonly client: ControllerClient, private readonly component: string, private readonly host?: string) {}
 
   event(obj: KObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
-    const p = this.record(obj, type, reason, message).catch(() => undefined).finally(() => this.pending.delete(p));
-    this.pending.add(p);
-  }
-
-  /** Resolves when every event recorded so far has been written (tests, shutdown). */
-  async flush(): Promise<void> {
-    while (this.pending.size) await Promise.all([...this.pending]);
+    void this.record(obj, type, reason, message).catch(() => undefined);
   }
 
   private async record(obj: KObject, type: string, reason: string, message: string): Promise<void> {

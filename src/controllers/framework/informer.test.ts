@@ -53,3 +53,12 @@ test('a label-selected informer sees objects leave and enter its selection', asy
   assert.deepEqual(seen, ['add x', 'delete x', 'add x']);
   await inf.stop();
 });
+
+test('a collection the server does not serve counts as listed (empty), so controllers still start', async () => {
+  const client = new FakeClient();
+  const inf = new Informer(client, { group: 'example.com', version: 'v1', resource: 'widgets', namespaced: true }, { log: () => undefined });
+  inf.start();
+  await inf.waitForSync();
+  assert.deepEqual(inf.store.list(), []);
+  await inf.stop();
+});

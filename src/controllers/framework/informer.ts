@@ -94,10 +94,7 @@ export class Informer<T extends KObject = KObject> {
         const list = await this.client.list<T>(this.ref, { namespace, labelSelector, fieldSelector });
         if (this.stopped) return;
         this.replace(list.items);
-        if (!this.synced) {
-          this.synced = true;
-          for (const w of this.syncWaiters.splice(0)) w();
-        }
+        this.markSynced();
         backoff = MIN_BACKOFF_MS;
         const w = this.client.watch<T>(this.ref, { namespace, labelSelector, fieldSelector, resourceVersion: list.metadata.resourceVersion });
         this.watch = w;
@@ -111,6 +108,9 @@ export class Informer<T extends KObject = KObject> {
         if (this.stopped) return;
         // Gone means "re-list now"; anything else (server restarting, connection refused) backs off.
         if (isKind(err, 'Gone')) continue;
+        // A collection this server does not serve is empty, not "not yet listed": controllers
+        // waiting on every informer must still start. The list is retried in case it appears.
+        if (isKind(err, 'NotFound')) this.markSynced();
         this.log(`informer ${this.ref.resource}: ${(err as Error).message}; re-listing in ${backoff}ms`);
         await this.sleep(backoff);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
@@ -118,6 +118,12 @@ export class Informer<T extends KObject = KObject> {
         this.watch = undefined;
       }
     }
+  }
+
+  private markSynced(): void {
+    if (this.synced) return;
+    this.synced = true;
+    for (const w of this.syncWaiters.splice(0)) w();
   }
 
   private sleep(ms: number): Promise<void> {

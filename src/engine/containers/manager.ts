@@ -92,6 +92,13 @@ export function normalizeSignal(sig: string | undefined, fallback = 'KILL'): str
 }
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
+const INIT_PATH = '/sbin/docker-init';
+
+/** The host's catatonit (static), bind-mounted into containers started with `--init`. */
+function hostInit(): string {
+  for (const p of ['/usr/bin/catatonit', '/usr/libexec/catatonit/catatonit', '/usr/local/bin/catatonit']) if (existsSync(p)) return p;
+  throw badRequest('--init needs catatonit, which is not installed');
+}
 
 export class RuncContainerManager implements ContainerManager {
   private readonly recs = new Map<string, ContainerRecord>();
@@ -343,6 +350,7 @@ export class RuncContainerManager implements ContainerManager {
         out.push({ destination: m.Destination, type: 'bind', source: m.Source, options: ['rbind', m.RW ? 'rw' : 'ro', 'rprivate'] });
       }
     }
+    if (rec.inspect.HostConfig.Init) out.push({ destination: INIT_PATH, type: 'bind', source: hostInit(), options: ['rbind', 'ro', 'rprivate'] });
     const userDest = new Set(out.map((m) => m.destination));
     userDest.delete('/');
     for (const [dest, src] of [['/etc/hostname', p.hostname], ['/etc/hosts', p.hosts], ['/etc/resolv.conf', p.resolvConf]]) {
@@ -444,7 +452,8 @@ export class RuncContainerManager implements ContainerManager {
       const env = mergeEnv(cfg.Env ?? [], [`HOSTNAME=${mode === 'host' ? osHostname() : cfg.Hostname}`, ...(cfg.Tty && !(cfg.Env ?? []).some((e) => e.startsWith('TERM=')) ? ['TERM=xterm'] : [])]);
       const privileged = Boolean(hc.Privileged);
       const spec = buildSpec({
-        args: [insp.Path as string, ...((insp.Args as string[]) ?? [])],
+        // `--init`: Docker runs tini as /sbin/docker-init; catatonit is the same kind of init.
+        args: [...(hc.Init ? [INIT_PATH, '--'] : []), insp.Path as string, ...((insp.Args as string[]) ?? [])],
         env,
         cwd: cfg.WorkingDir || '/',
         ...user,
@@ -1058,10 +1067,19 @@ export class RuncContainerManager implements ContainerManager {
       await this.d.images.removeRootfs(dir).catch(() => undefined);
       rmSync(join(this.root, dir), { recursive: true, force: true });
     }
+    const inRuntime = new Set(await this.d.runtime.list());
+    // runc containers without any record (a remove cut short): nothing will ever manage them.
+    for (const id of inRuntime) if (!known.has(id)) await this.d.runtime.delete(id, true).catch(() => undefined);
     for (const rec of records) {
       const id = rec.inspect.Id;
       await this.locked(id, async () => {
         const st = rec.inspect.State;
+        if (!st.Running && (inRuntime.has(id) || rec.internal.netnsPath)) {
+          // A start cut short by a crash (conmon and runc already made it, the record not yet
+          // running): undo it so the container is plainly "created" again.
+          await this.releaseRuntime(rec).catch(() => undefined);
+          this.save(rec);
+        }
         if (st.Status === 'removing') {
           await this.doRemove(rec, false);
           return;

@@ -194,3 +194,24 @@ test('a hijacked request for a missing container gets an HTTP error on the socke
   assert.match(reply, /^HTTP\/1.1 404 Not Found/);
   assert.match(reply, /No such container: nope/);
 });
+
+test('stdin and its half-close sent with the attach request itself reach the process', async () => {
+  const { Id } = await engine.containers.create(undefined, { Image: 'busybox', Cmd: ['cat'], OpenStdin: true, StdinOnce: true });
+  const s = net.connect({ path: sock, allowHalfOpen: true });
+  await new Promise((r) => s.once('connect', r));
+  // Request, stdin and FIN in one go, before the 101 could even be read (docker run -i with a pipe).
+  s.end(`POST /v1.50/containers/${Id}/attach?stream=1&stdin=1&stdout=1&stderr=1 HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\nearly bytes\n`);
+  const parts: Buffer[] = [];
+  s.on('data', (d) => parts.push(d));
+  const closed = new Promise((r) => s.on('close', r));
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal((await req('POST', `/containers/${Id}/start`)).status, 204);
+  await closed;
+  const raw = Buffer.concat(parts);
+  const headEnd = raw.indexOf('\r\n\r\n');
+  assert.match(raw.subarray(0, headEnd).toString(), /^HTTP\/1.1 101 UPGRADED\r\nContent-Type: application\/vnd.docker.multiplexed-stream/);
+  const frames: string[] = [];
+  new Demuxer().push(raw.subarray(headEnd + 4), (st, p) => frames.push(`${st}:${p}`));
+  assert.deepEqual(frames, ['1:early bytes\n']);
+  await engine.containers.remove(Id, { force: true });
+});

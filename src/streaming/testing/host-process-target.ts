@@ -14,12 +14,25 @@ export class HostProcessTarget extends EventEmitter implements StreamTarget {
   readonly sizes: TerminalSize[] = [];
   readonly execs: ExecOptions[] = [];
 
-  constructor(private readonly cwd: string) {
+  /**
+   * `attachCommand` plays the container's main process: each attach runs it afresh with the
+   * client's streams, which is all the protocols can tell apart from attaching to a running one.
+   */
+  constructor(private readonly cwd: string, private readonly attachCommand: string[] = ['cat']) {
     super();
   }
 
   exec(opts: ExecOptions, io: StreamIO): Promise<ExecResult> {
     this.execs.push(opts);
+    return this.run(opts.command, opts, io);
+  }
+
+  attach(opts: AttachOptions, io: StreamIO): Promise<ExecResult> {
+    this.emit('attach', opts);
+    return this.run(this.attachCommand, opts, io);
+  }
+
+  private run(command: string[], opts: AttachOptions, io: StreamIO): Promise<ExecResult> {
     if (io.resize) {
       void (async () => {
         for await (const size of io.resize!) {
@@ -29,7 +42,7 @@ export class HostProcessTarget extends EventEmitter implements StreamTarget {
       })();
     }
     return new Promise((resolve, reject) => {
-      const child = spawn(opts.command[0]!, opts.command.slice(1), {
+      const child = spawn(command[0]!, command.slice(1), {
         cwd: this.cwd,
         stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       });
@@ -43,17 +56,13 @@ export class HostProcessTarget extends EventEmitter implements StreamTarget {
       const err = opts.tty ? io.stdout : io.stderr;
       child.stdout!.on('data', (d: Buffer) => out?.write(d));
       child.stderr!.on('data', (d: Buffer) => err?.write(d));
-      child.on('error', (e) => reject(badRequest(`cannot run ${opts.command[0]}: ${e.message}`)));
+      child.on('error', (e) => reject(badRequest(`cannot run ${command[0]}: ${e.message}`)));
       child.on('close', (code, signal) => {
         this.emit('exit', { code, signal });
         resolve({ exitCode: code ?? 128 + (signal === 'SIGKILL' ? 9 : 15) });
       });
       this.emit('exec', opts);
     });
-  }
-
-  attach(_opts: AttachOptions, _io: StreamIO): Promise<ExecResult> {
-    return Promise.reject(badRequest('the host process target has no running container to attach to'));
   }
 
   portForward(port: number, stream: Duplex, signal: AbortSignal): Promise<void> {

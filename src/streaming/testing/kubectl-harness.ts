@@ -13,11 +13,13 @@ import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
-import { handleUpgrade } from '../upgrade.js';
+import { statusFor } from '../../apiserver/status.js';
+import { notFound } from '../../errors/index.js';
+import { handleUpgrade, rejectUpgrade } from '../upgrade.js';
+import { parseStreamingPath, upgradeRequired } from '../route.js';
 import type { StreamTarget } from '../types.js';
 
 const TOKEN = 'streaming-test-token';
-const POD_PATH = /^\/api\/v1\/namespaces\/default\/pods\/web(?:\/(exec|attach|portforward))?$/;
 
 const pod = {
   kind: 'Pod',
@@ -69,19 +71,20 @@ export async function startHarness(dir: string, target: StreamTarget): Promise<H
     if (url.pathname === '/apis') return send(200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [] });
     if (url.pathname === '/api/v1') return send(200, resources);
     if (url.pathname === '/version') return send(200, { major: '1', minor: '33', gitVersion: 'v1.33.1' });
-    const m = POD_PATH.exec(url.pathname);
-    if (m && !m[1] && req.method === 'GET') return send(200, pod);
+    if (url.pathname === '/api/v1/namespaces/default/pods/web' && req.method === 'GET') return send(200, pod);
+    const route = parseStreamingPath(url.pathname);
+    if (route) return send(400, statusFor(upgradeRequired(route.kind)));
     return send(404, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'NotFound', message: `${url.pathname} not found`, code: 404 });
   });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
-    const m = POD_PATH.exec(url.pathname);
+    const route = parseStreamingPath(url.pathname);
     upgrades.push(String(req.headers.upgrade));
-    if (!m?.[1] || req.headers.authorization !== `Bearer ${TOKEN}`) {
-      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    if (route?.namespace !== 'default' || route.pod !== 'web' || req.headers.authorization !== `Bearer ${TOKEN}`) {
+      rejectUpgrade(socket, notFound(`${url.pathname} not found`));
       return;
     }
-    void handleUpgrade(req, socket, head, m[1] as 'exec' | 'attach' | 'portforward', target, url.searchParams);
+    void handleUpgrade(req, socket, head, route.kind, target, url.searchParams);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;

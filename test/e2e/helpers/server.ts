@@ -197,7 +197,9 @@ export class TestServer {
   async teardown(): Promise<void> {
     await this.kill('SIGTERM');
     const r = spawnSync(bosunBin, ['teardown', '--data-dir', this.dataDir, '--purge'], { encoding: 'utf8', timeout: 120_000 });
-    if (r.status !== 0) console.error(`bosun teardown failed (${r.status}): ${r.stderr}`);
+    if (r.status !== 0) throw new Error(`bosun teardown --purge failed (${r.status}): ${r.stderr}`);
+    const left = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4]).filter((m) => m?.startsWith(this.root + '/'));
+    if (left.length) throw new Error(`bosun teardown --purge left mounts behind: ${left.join(', ')}`);
     rmSync(this.root, { recursive: true, force: true });
   }
 }

@@ -7,7 +7,7 @@ import { empty, json, openStream, res } from '../reply.js';
 import { boolParam, filtersParam, intParam, timeParam } from '../query.js';
 import { streamContentType } from '../version.js';
 import { frame, STDERR, STDOUT } from '../stdcopy.js';
-import { toBosunError } from '../../../errors/index.js';
+import { isKind, toBosunError } from '../../../errors/index.js';
 import { statusOf } from '../reply.js';
 
 const NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
@@ -94,8 +94,21 @@ function stopOpts(ctx: Ctx): { timeout?: number; signal?: string } {
   return { timeout: timeout !== undefined && timeout >= 0 ? timeout : undefined, signal };
 }
 
+/**
+ * A container with AutoRemove whose start fails is removed, as the engine does: `docker run --rm`
+ * waits for `condition=removed` after a failed start and would otherwise hang.
+ */
 async function start(ctx: Ctx): Promise<void> {
-  await ctx.engine.containers.start(ctx.params.id);
+  const { containers } = ctx.engine;
+  try {
+    await containers.start(ctx.params.id);
+  } catch (err) {
+    if (!isKind(err, 'NotModified') && !isKind(err, 'NotFound')) {
+      const c = await containers.inspect(ctx.params.id).catch(() => undefined);
+      if (c?.HostConfig.AutoRemove && !c.State.Running) await containers.remove(c.Id, { force: true }).catch(() => undefined);
+    }
+    throw err;
+  }
   empty(ctx, 204);
 }
 
