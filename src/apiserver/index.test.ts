@@ -222,6 +222,10 @@ describe('registry', () => {
     const svc = await kc.create<any>(R.services, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc' }, spec: { ports: [{ port: 80 }] } });
     assert.match(svc.spec.clusterIP, /^10\.\d+\.(19[2-9]|20[0-7])\.\d+$/);
     assert.equal(svc.spec.type, 'ClusterIP');
+    const np = await kc.patch<any>(R.services, 'svc', { spec: { type: 'NodePort' } }, 'merge');
+    assert.equal(np.spec.clusterIP, svc.spec.clusterIP, 'clusterIP survives updates');
+    assert.ok(np.spec.ports[0].nodePort >= 30000 && np.spec.ports[0].nodePort <= 32767);
+    await assert.rejects(kc.patch(R.services, 'svc', { spec: { clusterIP: '10.0.0.1' } }, 'merge'), isKind('Invalid'));
     await kc.create(R.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
     const bind = { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'p' }, target: { kind: 'Node', name: 'n1' } };
     await kc.request('POST', '/api/v1/namespaces/default/pods/p/binding', bind);
@@ -262,6 +266,17 @@ describe('registry', () => {
     await kc.create(R.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'evictee' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
     await kc.request('POST', '/api/v1/namespaces/default/pods/evictee/eviction', { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'evictee' } });
     await assert.rejects(kc.get(R.pods, 'evictee'), isKind('NotFound'));
+  });
+
+  test('a bound pod deletes gracefully: status writes during the grace period keep it, grace 0 removes it', async () => {
+    await kc.create(R.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'graceful' }, spec: { terminationGracePeriodSeconds: 30, containers: [{ name: 'c', image: 'busybox' }] } });
+    await kc.request('POST', '/api/v1/namespaces/default/pods/graceful/binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'graceful' }, target: { kind: 'Node', name: 'n1' } });
+    const marked = await kc.delete<any>(R.pods, 'graceful');
+    assert.equal(marked.metadata.deletionGracePeriodSeconds, 30);
+    await kc.patch(R.pods, 'graceful', { status: { phase: 'Running' } }, 'merge', { subresource: 'status' });
+    assert.equal((await kc.get<any>(R.pods, 'graceful')).status.phase, 'Running');
+    await kc.delete(R.pods, 'graceful', { gracePeriodSeconds: 0 });
+    await assert.rejects(kc.get(R.pods, 'graceful'), isKind('NotFound'));
   });
 
   test('namespaces/finalize hands off spec.finalizers; a finalized terminating namespace goes at once', async () => {

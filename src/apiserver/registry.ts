@@ -262,7 +262,8 @@ export class Registry {
   async create(info: ResourceInfo, ns: string | undefined, body: KObject, opts: WriteOptions): Promise<KObject> {
     this.checkBody(info, ns, body);
     this.checkFields(info, body, opts);
-    const obj = structuredClone(body);
+    // The body is this request's own freshly decoded JSON: it becomes the object.
+    const obj = body;
     const meta = obj.metadata!;
     if (!meta.name) {
       if (!meta.generateName) {
@@ -382,7 +383,7 @@ export class Registry {
       }
       const next: KObject = subresource === 'status'
         ? { ...structuredClone(cur), status: proposed.status }
-        : structuredClone(proposed);
+        : proposed;
       const nm = next.metadata!;
       const cm = cur.metadata!;
       if (subresource === 'status') {
@@ -403,7 +404,7 @@ export class Registry {
           if (cur.status === undefined) delete next.status;
           else next.status = structuredClone(cur.status);
         }
-        if (info.kind === 'Service') this.ips.keep(cur, next);
+        if (info.kind === 'Service') await this.ips.keep(cur, next);
         if (info.kind === 'Secret') foldSecret(next);
         info.defaults?.(next);
         if (cm.generation !== undefined && !deepEqual(specOf(cur), specOf(next))) nm.generation = cm.generation + 1;
@@ -412,7 +413,9 @@ export class Registry {
       this.validate(info, next, cur);
       // A namespace also waits for its spec.finalizers (the namespace controller's hand-off).
       const specFinalizers = info.kind === 'Namespace' ? ((next.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).length : 0;
-      deleteAfter = !!cm.deletionTimestamp && !(next.metadata!.finalizers?.length) && !specFinalizers;
+      // Only once any grace period is over (deletionGracePeriodSeconds 0): a pod its kubelet is still
+      // stopping keeps receiving status writes and must survive them (genericregistry's shouldDeleteDuringUpdate).
+      deleteAfter = !!cm.deletionTimestamp && cm.deletionGracePeriodSeconds === 0 && !(next.metadata!.finalizers?.length) && !specFinalizers;
       result = next;
       return next;
     };

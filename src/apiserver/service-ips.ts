@@ -98,23 +98,30 @@ export class ServiceIpAllocator {
       spec.clusterIP = ip;
       spec.clusterIPs = [ip];
     }
-    if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
-      spec.externalTrafficPolicy ??= 'Cluster';
-      for (const p of spec.ports ?? []) {
-        if (p.nodePort) {
-          if (ports.has(p.nodePort)) throw invalid(name, 'spec.ports[0].nodePort', `Invalid value: ${p.nodePort}: provided port is already allocated`);
-        } else {
-          let port = NODE_PORT_MIN + Math.floor(Math.random() * (NODE_PORT_MAX - NODE_PORT_MIN + 1));
-          while (ports.has(port)) port = port === NODE_PORT_MAX ? NODE_PORT_MIN : port + 1;
-          p.nodePort = port;
-        }
-        ports.add(p.nodePort);
+    this.nodePorts(spec, name, ports, new Set());
+  }
+
+  /** Gives every port of a NodePort/LoadBalancer Service a node port; `own` are ports it already holds. */
+  private nodePorts(spec: ServiceSpec, name: string, used: Set<number>, own: Set<number>): void {
+    if (spec.type !== 'NodePort' && spec.type !== 'LoadBalancer') return;
+    spec.externalTrafficPolicy ??= 'Cluster';
+    for (const [i, p] of (spec.ports ?? []).entries()) {
+      if (p.nodePort) {
+        if (used.has(p.nodePort) && !own.has(p.nodePort)) throw invalid(name, `spec.ports[${i}].nodePort`, `Invalid value: ${p.nodePort}: provided port is already allocated`);
+      } else {
+        let port = NODE_PORT_MIN + Math.floor(Math.random() * (NODE_PORT_MAX - NODE_PORT_MIN + 1));
+        while (used.has(port)) port = port === NODE_PORT_MAX ? NODE_PORT_MIN : port + 1;
+        p.nodePort = port;
       }
+      used.add(p.nodePort);
     }
   }
 
-  /** clusterIP is immutable: an update that omits it keeps it, one that changes it is refused. */
-  keep(cur: KObject, next: KObject): void {
+  /**
+   * clusterIP is immutable: an update that omits it keeps it, one that changes it is refused.
+   * Node ports carry over, and a Service turned NodePort/LoadBalancer gets the ones it lacks.
+   */
+  async keep(cur: KObject, next: KObject): Promise<void> {
     const c = (cur.spec ?? {}) as ServiceSpec;
     const n = (next.spec ??= {}) as ServiceSpec;
     if (n.type === 'ExternalName' || c.type === 'ExternalName') return;
@@ -131,6 +138,8 @@ export class ServiceIpAllocator {
       const old = (c.ports ?? []).find((o) => o.port === p.port && (o.protocol ?? 'TCP') === (p.protocol ?? 'TCP'));
       if (!p.nodePort && old?.nodePort && (n.type === 'NodePort' || n.type === 'LoadBalancer')) p.nodePort = old.nodePort;
     }
+    const { ports } = await this.load();
+    this.nodePorts(n, next.metadata?.name ?? '', ports, new Set((c.ports ?? []).map((p) => p.nodePort ?? 0)));
   }
 
   release(svc: KObject): void {

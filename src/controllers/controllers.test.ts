@@ -81,7 +81,7 @@ const deployment = (name: string, image: string): KObject => ({
   },
 });
 
-test('a Deployment rolls out, rolls forward to a new image, and is deleted in the foreground', async () => {
+test('a Deployment rolls out, rolls forward to a new image, and is deleted in the foreground', { timeout: 60_000 }, async () => {
   await kc.create(R.deployments, deployment('web', 'busybox:1.36'));
   const status = async () => (await kc.get<KObject & { status?: Record<string, any> }>(R.deployments, 'web', 'default')).status ?? {};
   await until('3 available replicas', async () => {
@@ -115,7 +115,7 @@ test('a Deployment rolls out, rolls forward to a new image, and is deleted in th
   });
 });
 
-test('a pod too big for the node stays Pending with FailedScheduling', async () => {
+test('a pod too big for the node stays Pending with FailedScheduling', { timeout: 60_000 }, async () => {
   await kc.create(R.pods, {
     apiVersion: 'v1', kind: 'Pod', metadata: { name: 'huge', namespace: 'default' },
     spec: { containers: [{ name: 'c', image: 'busybox:1.36', resources: { requests: { cpu: '64' } } }] },
@@ -128,7 +128,7 @@ test('a pod too big for the node stays Pending with FailedScheduling', async () 
   await kc.delete(R.pods, 'huge', { namespace: 'default' });
 });
 
-test('a new namespace gets its default ServiceAccount; deleting it removes its content', async () => {
+test('a new namespace gets its default ServiceAccount; deleting it removes its content', { timeout: 60_000 }, async () => {
   await kc.create(R.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'scratch' } });
   await until('default ServiceAccount', async () => (await kc.list(R.serviceaccounts, { namespace: 'scratch' })).items.some((s) => s.metadata!.name === 'default'), 'scratch');
   await kc.create(R.configmaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'scratch' } });

@@ -192,19 +192,28 @@ test('a crashing container goes to CrashLoopBackOff with a growing restartCount'
   await deletePod('crash');
 });
 
-test('graceful deletion: SIGTERM first, SIGKILL after the grace period, then the pod object goes', async () => {
+test('graceful deletion: hooks, SIGTERM first, SIGKILL after the grace period, then the pod object goes', async () => {
+  const host = mkdtempSync('/tmp/bosun-test-hooks-');
   await createPod('polite', {
     containers: [
-      { name: 'trap', image: 'busybox:latest', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 0.1; done'] },
+      {
+        name: 'trap', image: 'busybox:latest', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 0.1; done'],
+        volumeMounts: [{ name: 'h', mountPath: '/h' }],
+        lifecycle: { postStart: { exec: { command: ['sh', '-c', 'echo started > /h/post'] } }, preStop: { exec: { command: ['sh', '-c', 'echo stopping > /h/pre'] } } },
+      },
       { name: 'stubborn', image: 'busybox:latest', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'trap "" TERM; while true; do sleep 0.1; done'] },
     ],
+    volumes: [{ name: 'h', hostPath: { path: host } }],
     terminationGracePeriodSeconds: 2,
   });
   const pod = await running('polite');
+  await waitFor('postStart hook', () => { try { return readFileSync(`${host}/post`, 'utf8'); } catch { return undefined; } });
   const ids = pod.status!.containerStatuses!.map((c) => c.containerID!.replace('bosun://', ''));
   await deletePod('polite');
   const left = await runtime.list();
   for (const id of ids) assert.ok(!left.includes(id), `container ${id} still known to runc`);
+  assert.equal(readFileSync(`${host}/pre`, 'utf8'), 'stopping\n');
+  rmSync(host, { recursive: true, force: true });
 });
 
 test('OnFailure/Never: a completed pod reports Succeeded, an init container runs first', async () => {
@@ -246,6 +255,19 @@ test('a new agent re-adopts running pods without recreating them', async () => {
   assert.equal(afterStatus.containerStatuses![0].containerID, before.containerStatuses![0].containerID);
   assert.equal(afterStatus.containerStatuses![0].restartCount, 0);
   assert.equal(afterStatus.podIP, before.podIP);
+
+  // The re-adopted container still takes execs, stdin included.
+  const stdin = new PassThrough();
+  const stdout = new PassThrough();
+  let out = '';
+  stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  const run = kubelet.streams.target('default', 'keep').exec(
+    { container: 'c', command: ['sh', '-c', 'read line; echo "got $line"'], stdin: true, stdout: true, stderr: false, tty: false },
+    { stdin, stdout, signal: new AbortController().signal },
+  );
+  stdin.end('ping\n');
+  assert.equal((await run).exitCode, 0);
+  assert.equal(out, 'got ping\n');
   await deletePod('keep');
   assert.deepEqual(readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(`${dir}/kubelet`)), []);
 });
@@ -319,4 +341,45 @@ test('port-forward reaches a port inside the pod', async () => {
   server.close();
   assert.match(body, /200 OK[\s\S]*forwarded/);
   await deletePod('pf');
+});
+
+test('securityContext, downwardAPI and hostPath volumes, runAsNonRoot refusal, a changed image restarts the container', async () => {
+  const host = mkdtempSync('/tmp/bosun-test-hostpath-');
+  try {
+    await createPod('sec', {
+      containers: [{
+        name: 'c', image: 'busybox:latest', imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'], workingDir: '/info',
+        securityContext: { runAsUser: 1234, runAsGroup: 5678, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+        volumeMounts: [{ name: 'info', mountPath: '/info' }, { name: 'host', mountPath: '/host' }],
+      }],
+      volumes: [
+        { name: 'info', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }, { path: 'name', fieldRef: { fieldPath: 'metadata.name' } }] } },
+        { name: 'host', hostPath: { path: `${host}/sub`, type: 'DirectoryOrCreate' } },
+      ],
+      terminationGracePeriodSeconds: 1,
+    });
+    await running('sec');
+    const r = await exec('sec', 'c', ['sh', '-c', 'id -u; id -g; pwd; cat name; echo; touch /x 2>/dev/null || echo ro; grep -E "^(CapEff|NoNewPrivs)" /proc/self/status | tr -s "\\t" " "; ls -d /host']);
+    assert.deepEqual(r.out.trim().split('\n'), ['1234', '5678', '/info', 'sec', 'ro', 'CapEff: 0000000000000000', 'NoNewPrivs: 1', '/host']);
+
+    const pod = await getPod('sec');
+    await client.update(resources.pods, { ...pod, spec: { ...pod.spec, containers: [{ ...pod.spec.containers[0], image: 'busybox' }] } });
+    const cs = await waitFor('restart with the new image', async () => {
+      const c = (await getPod('sec')).status?.containerStatuses?.[0];
+      return c?.image === 'busybox' && c.state.running && c.ready ? c : undefined;
+    });
+    assert.equal(cs.restartCount, 1);
+    await deletePod('sec');
+  } finally {
+    rmSync(host, { recursive: true, force: true });
+  }
+
+  await createPod('root', {
+    containers: [{ name: 'c', image: 'busybox:latest', imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'], securityContext: { runAsNonRoot: true } }],
+    terminationGracePeriodSeconds: 1,
+  });
+  const w = await waitFor('CreateContainerConfigError', async () => (await getPod('root')).status?.containerStatuses?.[0]?.state.waiting);
+  assert.equal(w.reason, 'CreateContainerConfigError');
+  assert.match(w.message!, /runAsNonRoot and image will run as root/);
+  await deletePod('root');
 });

@@ -9,8 +9,8 @@
  *         config.json
  *         rootfs/                empty dir; /usr/bin/catatonit bind-mounted at /catatonit
  *       etc-hosts  resolv.conf  hostname      bind-mounted into every app container
- *       volumes/<volume name>/   emptyDir (a tmpfs mount for medium Memory), configMap, secret,
- *                                downwardAPI and projected contents
+ *       volumes/<volume name>/   emptyDir, configMap, secret, downwardAPI and projected contents
+ *                                (secret, projected and medium-Memory emptyDir are tmpfs mounts)
  *       containers/<container id>/   an app/init container's bundle (config.json, rootfs/ mount)
  *       logs/<container name>/<restartCount>.log   CRI-format logs (kubectl logs [--previous])
  *
@@ -43,6 +43,8 @@ export interface ContainerRecord {
   backoffUntil?: number;
   ready: boolean;
   started: boolean;
+  /** Runtime ID being created: written before the runtime is asked, so a crash cannot leak it. */
+  pendingId?: string;
 }
 
 export interface PodRecord {
@@ -50,6 +52,8 @@ export interface PodRecord {
   namespace: string;
   name: string;
   sandbox?: { id: string; netns: string; ip: string; pid?: number };
+  /** Pause container being created (see ContainerRecord.pendingId). */
+  pendingSandbox?: string;
   /** The pod IP once the sandbox is gone (a finished pod keeps reporting it). */
   lastIP?: string;
   startTime?: string;

@@ -55,8 +55,8 @@ function running(w: PodWorker, container: string | undefined): string {
 /** Streams a log's records into writers until `done` resolves (then drains). */
 async function pump(path: string, from: number, io: { stdout?: Writable; stderr?: Writable }, done: Promise<unknown>, signal: AbortSignal): Promise<void> {
   for await (const r of readLog(path, { follow: true, fromOffset: from, done, signal })) {
-    const w = r.stream === 'stderr' ? io.stderr ?? io.stdout : io.stdout;
-    w?.write(r.data);
+    // A stream the client did not ask for is dropped (with a TTY everything arrives as stdout).
+    (r.stream === 'stderr' ? io.stderr : io.stdout)?.write(r.data);
   }
 }
 

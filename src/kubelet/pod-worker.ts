@@ -109,6 +109,16 @@ export class PodWorker {
 
   /** A record found on disk at agent start: track what still runs, settle what ended meanwhile. */
   async adopt(): Promise<void> {
+    // Creations cut short by a crash: whatever of them exists goes, sync makes them anew.
+    if (this.rec.pendingSandbox) {
+      await removeSandbox(this.uid, { id: this.rec.pendingSandbox, netns: '', ip: '' }, this.d);
+      this.rec.pendingSandbox = undefined;
+    }
+    for (const r of Object.values(this.rec.containers)) {
+      if (!r.pendingId) continue;
+      await this.removeInstance(r.pendingId);
+      r.pendingId = undefined;
+    }
     if (this.rec.sandbox) {
       this.d.track(this.rec.sandbox.id, this);
       if ((await sandboxAlive(this.d, this.rec.sandbox)) === undefined) this.sandboxDead = true;
@@ -216,7 +226,11 @@ export class PodWorker {
     }
     if (!this.rec.sandbox) {
       try {
-        const sb = await this.d.startSlots.run(() => createSandbox(pod, this.d));
+        const id = newId();
+        this.rec.pendingSandbox = id;
+        this.save();
+        const sb = await this.d.startSlots.run(() => createSandbox(pod, this.d, id));
+        this.rec.pendingSandbox = undefined;
         this.rec.sandbox = sb;
         this.rec.lastIP = sb.ip;
         this.d.track(sb.id, this);
@@ -434,6 +448,9 @@ export class PodWorker {
     const logPath = this.d.layout.log(this.uid, c.name, restartCount);
     const undo: Array<() => Promise<unknown>> = [];
     try {
+      r.pendingId = id;
+      this.save();
+      undo.push(async () => { r.pendingId = undefined; });
       mkdirSync(bundle, { recursive: true });
       undo.push(async () => rmSync(bundle, { recursive: true, force: true }));
       const mounts = await this.d.images.prepareRootfs(id, image.id);
@@ -461,7 +478,7 @@ export class PodWorker {
       // From here an exit notification may arrive at any time: the record must say running first.
       this.retire(r);
       Object.assign(r, {
-        id, phase: 'running', reason: undefined, message: undefined, exitCode: undefined, finishedAt: undefined,
+        id, pendingId: undefined, phase: 'running', reason: undefined, message: undefined, exitCode: undefined, finishedAt: undefined,
         startedAt: stamp(), restartCount, image: c.image ?? '', imageID: image.repoDigests[0] ?? image.id, ready: false, started: false,
       });
       try {
@@ -532,12 +549,7 @@ export class PodWorker {
     Object.assign(r, { phase: 'exited', exitCode: code, finishedAt: stamp(finished), reason: oom ? 'OOMKilled' : code === 0 ? 'Completed' : 'Error', ready: false });
     backoffOnExit(r, Date.parse(r.startedAt ?? stamp(finished)), finished.getTime(), this.d.backoffInitialSec);
     this.save();
-    await this.d.runtime.delete(id, true).catch(() => undefined);
-    this.d.runtime.clearExit(id);
-    await unmountRootfs(join(this.d.layout.containerBundle(this.uid, id), 'rootfs'));
-    await this.d.images.removeRootfs(id).catch(() => undefined);
-    rmSync(this.d.layout.containerBundle(this.uid, id), { recursive: true, force: true });
-    this.d.track(id, undefined);
+    await this.removeInstance(id);
     for (const l of this.exitListeners.get(id) ?? []) l();
     this.exitListeners.delete(id);
     this.markStatus();
@@ -552,6 +564,16 @@ export class PodWorker {
       list.push(resolve);
       this.exitListeners.set(id, list);
     });
+  }
+
+  /** Runtime state, rootfs and bundle of one container instance (its log stays). Idempotent. */
+  private async removeInstance(id: string): Promise<void> {
+    await this.d.runtime.delete(id, true).catch(() => undefined);
+    this.d.runtime.clearExit(id);
+    await unmountRootfs(join(this.d.layout.containerBundle(this.uid, id), 'rootfs'));
+    await this.d.images.removeRootfs(id).catch(() => undefined);
+    rmSync(this.d.layout.containerBundle(this.uid, id), { recursive: true, force: true });
+    this.d.track(id, undefined);
   }
 
   private waitExit(id: string, ms: number): Promise<boolean> {

@@ -83,24 +83,14 @@ export interface Sandbox { id: string; netns: string; ip: string; pid?: number }
  * Creates the network namespace, attaches it, writes the pod's /etc files and starts the pause
  * container. Everything made is undone when a step fails.
  */
-export async function createSandbox(pod: Pod, d: SandboxDeps): Promise<Sandbox> {
+export async function createSandbox(pod: Pod, d: SandboxDeps, id: string): Promise<Sandbox> {
   const uid = pod.metadata.uid;
-  const id = newId();
   const key = netnsKey(uid);
-  const undo: Array<() => Promise<unknown>> = [];
+  const hostname = pod.spec.hostname || pod.metadata.name;
+  const bundle = d.layout.sandboxBundle(uid);
+  let netns: string | undefined;
   try {
-    const netns = await d.network.createNetns(key);
-    undo.push(() => d.network.removeNetns(key));
-    const att = await d.network.attach(key, netns, POD_NETWORK_NAME, { name: `${pod.metadata.namespace}_${pod.metadata.name}`, hostname: pod.metadata.name });
-    const ip = att.ipAddress;
-
-    const hostname = pod.spec.hostname || pod.metadata.name;
-    mkdirSync(d.layout.pod(uid), { recursive: true });
-    writeFileSync(d.layout.etcFile(uid, 'etc-hosts'), hostsFile(pod, ip, d.clusterDomain));
-    writeFileSync(d.layout.etcFile(uid, 'resolv.conf'), resolvConf(pod, d));
-    writeFileSync(d.layout.etcFile(uid, 'hostname'), `${hostname}\n`);
-
-    const bundle = d.layout.sandboxBundle(uid);
+    netns = await d.network.createNetns(key);
     mkdirSync(join(bundle, 'rootfs'), { recursive: true });
     const spec = buildSpec({
       args: ['/catatonit', '-P'], env: ['PATH=/'], cwd: '/', uid: 0, gid: 0, additionalGids: [], terminal: false,
@@ -110,12 +100,27 @@ export async function createSandbox(pod: Pod, d: SandboxDeps): Promise<Sandbox> 
       mounts: [{ destination: '/catatonit', type: 'bind', source: CATATONIT, options: ['rbind', 'ro', 'nosuid', 'nodev'] }],
     });
     writeFileSync(join(bundle, 'config.json'), JSON.stringify(spec));
-    const { pid } = await d.runtime.create({ id, bundle, logPath: join(bundle, 'log'), stdin: false, stdinOnce: false, terminal: false });
-    undo.push(() => d.runtime.delete(id, true));
-    await d.runtime.start(id);
-    return { id, netns, ip, pid };
+    // The pause process only joins the namespace; CNI can wire it up meanwhile (the network's
+    // attach queue is the node's one serial step, so nothing else should wait behind it).
+    const attaching = d.network.attach(key, netns, POD_NETWORK_NAME, { name: `${pod.metadata.namespace}_${pod.metadata.name}`, hostname: pod.metadata.name });
+    const starting = (async () => {
+      const { pid } = await d.runtime.create({ id, bundle, logPath: join(bundle, 'log'), stdin: false, stdinOnce: false, terminal: false });
+      await d.runtime.start(id);
+      return pid;
+    })();
+    // Both halves settle before any undo, so nothing is created behind its removal.
+    const [a, p] = await Promise.allSettled([attaching, starting]);
+    if (a.status === 'rejected') throw a.reason;
+    if (p.status === 'rejected') throw p.reason;
+    const att = a.value;
+    const pid = p.value;
+    writeFileSync(d.layout.etcFile(uid, 'etc-hosts'), hostsFile(pod, att.ipAddress, d.clusterDomain));
+    writeFileSync(d.layout.etcFile(uid, 'resolv.conf'), resolvConf(pod, d));
+    writeFileSync(d.layout.etcFile(uid, 'hostname'), `${hostname}\n`);
+    return { id, netns, ip: att.ipAddress, pid };
   } catch (err) {
-    for (const u of undo.reverse()) await u().catch(() => undefined);
+    await d.runtime.delete(id, true).catch(() => undefined);
+    if (netns) await d.network.removeNetns(key).catch(() => undefined);
     throw err;
   }
 }

@@ -24,7 +24,7 @@ async function harness() {
   return { client, events, s, idle: () => settle([s.scheduler.queue]) };
 }
 
-test('binds pods through pods/binding, spreading a controller\'s replicas across nodes', async () => {
+test('binds pods through pods/binding, spreading a controller\'s replicas across nodes', { timeout: 20_000 }, async () => {
   const h = await harness();
   try {
     await h.client.create(resources.nodes, node('n1'));
@@ -45,7 +45,7 @@ test('binds pods through pods/binding, spreading a controller\'s replicas across
   }
 });
 
-test('a pod that fits nowhere stays Pending with FailedScheduling and PodScheduled=False, and binds once a node fits', async () => {
+test('a pod that fits nowhere stays Pending with FailedScheduling and PodScheduled=False, and binds once a node fits', { timeout: 20_000 }, async () => {
   const h = await harness();
   try {
     await h.client.create(resources.nodes, node('small', '1'));
@@ -65,7 +65,7 @@ test('a pod that fits nowhere stays Pending with FailedScheduling and PodSchedul
   }
 });
 
-test('pods scheduled back to back count each other before the cache shows the bindings', async () => {
+test('pods scheduled back to back count each other before the cache shows the bindings', { timeout: 20_000 }, async () => {
   const h = await harness();
   try {
     await h.client.create(resources.nodes, node('n1', '1'));
@@ -83,7 +83,7 @@ test('pods scheduled back to back count each other before the cache shows the bi
   }
 });
 
-test('no nodes at all', async () => {
+test('no nodes at all', { timeout: 20_000 }, async () => {
   const h = await harness();
   try {
     await h.client.create(resources.pods, pod('lonely'));

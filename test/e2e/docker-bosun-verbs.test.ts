@@ -23,7 +23,7 @@ async function ok(args: string[], input?: string): Promise<string> {
   return r.stdout;
 }
 
-test('run attached, exit code, stdin, --rm', async () => {
+test('run attached, exit code, stdin, --rm', { timeout: 180_000 }, async () => {
   const r = await s.bosun(['run', '--rm', 'busybox', 'sh', '-c', 'echo out; echo err >&2; exit 6']);
   assert.equal(r.code, 6);
   assert.equal(r.stdout, 'out\n');
@@ -32,13 +32,13 @@ test('run attached, exit code, stdin, --rm', async () => {
   assert.equal((await ok(['ps', '-aq'])).trim(), '');
 });
 
-test('--data-dir selects the instance without DOCKER_HOST', async () => {
+test('--data-dir selects the instance without DOCKER_HOST', { timeout: 180_000 }, async () => {
   const r = await s.bosun(['ps', '--data-dir', s.dataDir]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES$/m);
 });
 
-test('detached lifecycle with tables: ps, logs, exec, inspect, stop, rm', async () => {
+test('detached lifecycle with tables: ps, logs, exec, inspect, stop, rm', { timeout: 180_000 }, async () => {
   const id = (await ok(['run', '-d', '--name', 'bw', '-e', 'X=42', 'busybox', 'sh', '-c', 'echo $X; exec sleep 300'])).trim();
   assert.match(id, /^[0-9a-f]{64}$/);
   assert.match(await ok(['ps']), new RegExp(`${id.slice(0, 12)}\\s+busybox\\s+.*Up .*\\s+bw$`, 'm'));
@@ -55,7 +55,7 @@ test('detached lifecycle with tables: ps, logs, exec, inspect, stop, rm', async 
   assert.match(missing.stderr, /No such object: bw/);
 });
 
-test('images, tag, rmi, save, load; volume and network families; system df', async () => {
+test('images, tag, rmi, save, load; volume and network families; system df', { timeout: 180_000 }, async () => {
   assert.match(await ok(['images']), /^REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE\nbusybox\s+latest/m);
   await ok(['tag', 'busybox', 'bbox:t']);
   const tar = join(tmp, 'b.tar');
@@ -74,7 +74,7 @@ test('images, tag, rmi, save, load; volume and network families; system df', asy
   assert.match(await ok(['system', 'df']), /^TYPE\s+TOTAL\s+ACTIVE\s+SIZE\s+RECLAIMABLE$/m);
 });
 
-test('errors are clear and exit non-zero', async () => {
+test('errors are clear and exit non-zero', { timeout: 180_000 }, async () => {
   const r = await s.bosun(['run', 'no-such-image:x']);
   assert.equal(r.code, 125);
   assert.match(r.stderr, /No such image: no-such-image:x/);

@@ -29,7 +29,7 @@ async function ok(args: string[], input?: string): Promise<string> {
 }
 
 describe('docker CLI', () => {
-  test('version, info, images, ps', async () => {
+  test('version, info, images, ps', { timeout: 180_000 }, async () => {
     const v = await ok(['version', '--format', '{{.Server.APIVersion}}']);
     assert.equal(v.trim(), '1.50');
     const info = await ok(['info', '--format', '{{.OSType}} {{.Images}}']);
@@ -38,7 +38,7 @@ describe('docker CLI', () => {
     assert.match(await ok(['ps', '-a']), /CONTAINER ID/);
   });
 
-  test('run attached: stdout and stderr apart, exit code, --rm removes', async () => {
+  test('run attached: stdout and stderr apart, exit code, --rm removes', { timeout: 180_000 }, async () => {
     const r = await s.docker(['run', '--rm', '--pull', 'never', '--name', 'att', 'busybox', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
     assert.equal(r.code, 3, r.stderr);
     assert.equal(r.stdout, 'out\n');
@@ -46,20 +46,20 @@ describe('docker CLI', () => {
     assert.equal((await ok(['ps', '-a', '-q', '--filter', 'name=att'])).trim(), '');
   });
 
-  test('run -i with piped stdin', async () => {
+  test('run -i with piped stdin', { timeout: 180_000 }, async () => {
     const r = await s.docker(['run', '-i', '--rm', '--pull', 'never', 'busybox', 'sh', '-c', 'cat; echo done'], { input: 'line1\nline2\n' });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'line1\nline2\ndone\n');
   });
 
-  test('run -it through a pseudo-terminal', async () => {
+  test('run -it through a pseudo-terminal', { timeout: 180_000 }, async () => {
     const t = await runCmd('script', ['-qec', 'docker run -it --rm --pull never busybox sh -c "tty; echo hi-from-tty"', '/dev/null'], { env: s.env });
     assert.equal(t.code, 0, t.stdout + t.stderr);
     assert.match(t.stdout, /\/dev\/pts\/\d+/);
     assert.match(t.stdout, /hi-from-tty\r\n/);
   });
 
-  test('run with -e, -w, -u, --hostname, --entrypoint', async () => {
+  test('run with -e, -w, -u, --hostname, --entrypoint', { timeout: 180_000 }, async () => {
     const out = await ok(['run', '--rm', '--pull', 'never', '-e', 'A=1', '-e', 'B=two words', '-w', '/tmp', '-u', '1234:5678', '--hostname', 'myhost', 'busybox',
       'sh', '-c', 'echo "$A|$B|$(pwd)|$(id -u):$(id -g)|$(hostname)"']);
     assert.equal(out, '1|two words|/tmp|1234:5678|myhost\n');
@@ -67,7 +67,7 @@ describe('docker CLI', () => {
     assert.equal(ep, 'from entrypoint\n');
   });
 
-  test('run -d -p publishes on 127.0.0.1, -v binds a host dir, logs, exec, stop, rm', async () => {
+  test('run -d -p publishes on 127.0.0.1, -v binds a host dir, logs, exec, stop, rm', { timeout: 180_000 }, async () => {
     const port = await freePort();
     const www = join(tmp, 'www');
     rmSync(www, { recursive: true, force: true });
@@ -95,7 +95,7 @@ describe('docker CLI', () => {
     assert.equal((await s.docker(['inspect', 'web'])).code, 1);
   });
 
-  test('named volumes: create, ls, inspect, used by a container, rm refused in use, prune', async () => {
+  test('named volumes: create, ls, inspect, used by a container, rm refused in use, prune', { timeout: 180_000 }, async () => {
     assert.equal((await ok(['volume', 'create', '--label', 'team=a', 'vol1'])).trim(), 'vol1');
     assert.match(await ok(['volume', 'ls']), /local\s+vol1/);
     const vi = JSON.parse(await ok(['volume', 'inspect', 'vol1']))[0];
@@ -113,7 +113,7 @@ describe('docker CLI', () => {
     assert.doesNotMatch(await ok(['volume', 'ls', '-q']), /vol2/);
   });
 
-  test('user-defined network: name and alias resolution, inspect, connect, disconnect, rm, prune', async () => {
+  test('user-defined network: name and alias resolution, inspect, connect, disconnect, rm, prune', { timeout: 180_000 }, async () => {
     await ok(['network', 'create', 'appnet']);
     assert.match(await ok(['network', 'ls']), /appnet\s+bridge\s+local/);
     await ok(['run', '-d', '--pull', 'never', '--name', 'srv', '--network', 'appnet', '--network-alias', 'api', 'busybox', 'sh', '-c', 'echo pong > /tmp/i; exec httpd -f -p 8080 -h /tmp']);
@@ -137,13 +137,13 @@ describe('docker CLI', () => {
     assert.doesNotMatch(await ok(['network', 'ls']), /unused/);
   });
 
-  test('--network none and host', async () => {
+  test('--network none and host', { timeout: 180_000 }, async () => {
     const none = await ok(['run', '--rm', '--pull', 'never', '--network', 'none', 'busybox', 'sh', '-c', 'ls /sys/class/net | sort | tr "\\n" " "']);
     assert.equal(none.trim(), 'lo');
     await ok(['run', '--rm', '--pull', 'never', '--network', 'host', 'busybox', 'true']);
   });
 
-  test('limits: -m, --cpus, --restart are recorded and applied', async () => {
+  test('limits: -m, --cpus, --restart are recorded and applied', { timeout: 180_000 }, async () => {
     await ok(['run', '-d', '--pull', 'never', '--name', 'lim', '-m', '64m', '--cpus', '0.5', '--restart', 'on-failure:2', 'busybox', 'sleep', '60']);
     const hc = JSON.parse(await ok(['inspect', '-f', '{{json .HostConfig}}', 'lim']));
     assert.equal(hc.Memory, 64 * 1024 * 1024);
@@ -154,7 +154,7 @@ describe('docker CLI', () => {
     await ok(['rm', '-f', 'lim']);
   });
 
-  test('restart policy always brings a dying container back', async () => {
+  test('restart policy always brings a dying container back', { timeout: 180_000 }, async () => {
     await ok(['run', '-d', '--pull', 'never', '--name', 'rs', '--restart', 'always', 'busybox', 'sh', '-c', 'sleep 0.3; exit 1']);
     let count = 0;
     for (let i = 0; i < 100 && count < 2; i++) {
@@ -165,7 +165,7 @@ describe('docker CLI', () => {
     await ok(['rm', '-f', 'rs']);
   });
 
-  test('create, start, restart, kill, pause, unpause, rename, top, wait', async () => {
+  test('create, start, restart, kill, pause, unpause, rename, top, wait', { timeout: 180_000 }, async () => {
     await ok(['create', '--name', 'lc', '--pull', 'never', 'busybox', 'sleep', '300']);
     assert.match(await ok(['ps', '-a', '--filter', 'name=lc']), /Created/);
     await ok(['start', 'lc']);
@@ -184,7 +184,7 @@ describe('docker CLI', () => {
     await ok(['rm', 'lc2']);
   });
 
-  test('logs: tail, timestamps, stdout/stderr apart, follow ends at exit', async () => {
+  test('logs: tail, timestamps, stdout/stderr apart, follow ends at exit', { timeout: 180_000 }, async () => {
     await ok(['run', '-d', '--pull', 'never', '--name', 'lg', 'busybox', 'sh', '-c', 'for i in 1 2 3 4 5; do echo line$i; done; echo oops >&2; sleep 1; echo last']);
     const f = await s.docker(['logs', '-f', 'lg']);
     assert.equal(f.code, 0);
@@ -198,7 +198,7 @@ describe('docker CLI', () => {
     await ok(['rm', 'lg']);
   });
 
-  test('events stream what happens', async () => {
+  test('events stream what happens', { timeout: 180_000 }, async () => {
     const since = Math.floor(Date.now() / 1000) - 1;
     await ok(['run', '--rm', '--pull', 'never', '--name', 'evt', 'busybox', 'true']);
     const until = Math.floor(Date.now() / 1000) + 1;
@@ -207,7 +207,7 @@ describe('docker CLI', () => {
     for (const a of ['create', 'start', 'die', 'destroy']) assert.ok(actions.includes(a), `${a} in ${actions}`);
   });
 
-  test('tag, rmi, save, load, import, history, system df', async () => {
+  test('tag, rmi, save, load, import, history, system df', { timeout: 180_000 }, async () => {
     await ok(['tag', 'busybox', 'mybox:v1']);
     assert.match(await ok(['images', 'mybox']), /mybox\s+v1/);
     const tar = join(tmp, 'mybox.tar');
@@ -236,7 +236,7 @@ describe('docker CLI', () => {
     assert.match(df, /Local Volumes/);
   });
 
-  test('inspect walks object types; unknown is exit 1', async () => {
+  test('inspect walks object types; unknown is exit 1', { timeout: 180_000 }, async () => {
     assert.equal(JSON.parse(await ok(['inspect', 'busybox']))[0].RepoTags.includes('busybox:latest'), true);
     assert.equal(JSON.parse(await ok(['inspect', 'bridge']))[0].Name, 'bridge');
     const r = await s.docker(['inspect', 'no-such-thing-anywhere']);
@@ -245,7 +245,7 @@ describe('docker CLI', () => {
     assert.equal((await s.docker(['rm', '-f', 'no-such-container'])).code, 0);
   });
 
-  test('cp in and out, container prune', async () => {
+  test('cp in and out, container prune', { timeout: 180_000 }, async () => {
     await ok(['run', '-d', '--pull', 'never', '--name', 'cpy', 'busybox', 'sleep', '300']);
     const src = join(tmp, 'in.txt');
     writeFileSync(src, 'copied in\n');

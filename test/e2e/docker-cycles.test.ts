@@ -13,7 +13,7 @@ after(async () => {
   await s?.teardown();
 });
 
-test('50 create/start/remove cycles leave the host as they found it', async () => {
+test('50 create/start/remove cycles leave the host as they found it', { timeout: 180_000 }, async () => {
   // One container first, so lazily created shared state (bridge, chains) is in the baseline.
   const warm = await s.docker(['run', '--rm', '--pull', 'never', 'busybox', 'true']);
   assert.equal(warm.code, 0, warm.stderr);

@@ -21,13 +21,13 @@ function collect(): { sink: Writable; text: () => string } {
   return { sink: new Writable({ write(c, _e, cb) { parts.push(c as Buffer); cb(); } }), text: () => Buffer.concat(parts).toString() };
 }
 
-test('ping, version, listContainers', async () => {
+test('ping, version, listContainers', { timeout: 180_000 }, async () => {
   assert.equal(String(await d.ping()), 'OK');
   assert.equal((await d.version()).ApiVersion, '1.50');
   assert.ok(Array.isArray(await d.listContainers({ all: true })));
 });
 
-test('run with a TTY (plain 200 attach), wait, remove', async () => {
+test('run with a TTY (plain 200 attach), wait, remove', { timeout: 180_000 }, async () => {
   const out = collect();
   const [result, container] = await d.run('busybox', ['sh', '-c', 'echo hi-ode'], out.sink) as [{ StatusCode: number }, Docker.Container];
   assert.equal(result.StatusCode, 0);
@@ -35,7 +35,7 @@ test('run with a TTY (plain 200 attach), wait, remove', async () => {
   await container.remove();
 });
 
-test('hijacked attach with stdin and half-close, demuxed output', async () => {
+test('hijacked attach with stdin and half-close, demuxed output', { timeout: 180_000 }, async () => {
   const c = await d.createContainer({ Image: 'busybox', Cmd: ['sh', '-c', 'cat; echo eof-seen >&2'], OpenStdin: true, StdinOnce: true, AttachStdin: true, AttachStdout: true, AttachStderr: true });
   const stream = await c.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }) as unknown as NodeJS.ReadWriteStream;
   const out = new PassThrough();
@@ -56,7 +56,7 @@ test('hijacked attach with stdin and half-close, demuxed output', async () => {
   await c.remove();
 });
 
-test('exec start hijacked, inspect exit code; logs; stats; networks; volumes', async () => {
+test('exec start hijacked, inspect exit code; logs; stats; networks; volumes', { timeout: 180_000 }, async () => {
   const c = await d.createContainer({ Image: 'busybox', Cmd: ['sleep', '300'], name: 'ode1', Labels: { probe: 'ode' } });
   await c.start();
   const ex = await c.exec({ Cmd: ['sh', '-c', 'echo exec-out; exit 5'], AttachStdout: true, AttachStderr: true });
@@ -82,7 +82,7 @@ test('exec start hijacked, inspect exit code; logs; stats; networks; volumes', a
   await d.getVolume('odevol').remove();
 });
 
-test('errors surface with status codes', async () => {
+test('errors surface with status codes', { timeout: 180_000 }, async () => {
   await assert.rejects(d.getContainer('nope').inspect(), (e: { statusCode?: number }) => e.statusCode === 404);
   await assert.rejects(d.createContainer({ Image: 'no-such-ode-image' }), (e: { statusCode?: number }) => e.statusCode === 404);
 });

@@ -17,7 +17,7 @@ after(async () => {
   await s?.teardown();
 });
 
-test('a container outlives a SIGKILLed server and is re-adopted', async () => {
+test('a container outlives a SIGKILLed server and is re-adopted', { timeout: 180_000 }, async () => {
   const base = footprint(s.dataDir);
   const port = await freePort();
   const run = await s.docker(['run', '-d', '--pull', 'never', '--name', 'survivor', '-p', `127.0.0.1:${port}:80`, 'busybox',
@@ -48,7 +48,7 @@ test('a container outlives a SIGKILLed server and is re-adopted', async () => {
   assert.deepEqual(footprint(s.dataDir), base);
 });
 
-test('a container that exits while no server runs is seen as exited with its code', async () => {
+test('a container that exits while no server runs is seen as exited with its code', { timeout: 180_000 }, async () => {
   const run = await s.docker(['run', '-d', '--pull', 'never', '--name', 'quitter', 'busybox', 'sh', '-c', 'sleep 1; echo bye; exit 4']);
   assert.equal(run.code, 0, run.stderr);
   await s.kill('SIGKILL');

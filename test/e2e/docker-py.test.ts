@@ -26,7 +26,7 @@ print(json.dumps(out))
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
 }
 
-test('ping, version, info', async () => {
+test('ping, version, info', { timeout: 180_000 }, async () => {
   const out = await py(`
 out['ping'] = client.ping()
 out['api'] = client.version()['ApiVersion']
@@ -37,7 +37,7 @@ out['images'] = client.info()['Images']
   assert.ok((out.images as number) >= 1);
 });
 
-test('containers.run: output, remove=True, errors carry stderr', async () => {
+test('containers.run: output, remove=True, errors carry stderr', { timeout: 180_000 }, async () => {
   const out = await py(`
 out['echo'] = client.containers.run('busybox', 'echo hi', remove=True).decode()
 out['both'] = client.containers.run('busybox', ['sh', '-c', 'echo a; echo b >&2'], stderr=True, remove=True).decode()
@@ -62,7 +62,7 @@ out['left'] = len(client.containers.list(all=True))
   assert.equal(out.left, 0);
 });
 
-test('detached run with ports, env, volumes, labels; list, get, logs, exec_run, stats, stop, remove', async () => {
+test('detached run with ports, env, volumes, labels; list, get, logs, exec_run, stats, stop, remove', { timeout: 180_000 }, async () => {
   const port = await freePort();
   const out = await py(`
 c = client.containers.run('busybox', ['sh', '-c', 'echo started; mkdir -p /www; echo py-served > /www/index.html; exec httpd -f -p 80 -h /www'],
@@ -107,7 +107,7 @@ out['left'] = [x.name for x in client.containers.list(all=True)]
   assert.deepEqual(done.left, []);
 });
 
-test('images, networks, volumes, events', async () => {
+test('images, networks, volumes, events', { timeout: 180_000 }, async () => {
   const out = await py(`
 import time
 imgs = client.images.list()

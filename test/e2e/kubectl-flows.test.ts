@@ -203,6 +203,8 @@ for (const minor of [27, 33]) {
       assert.equal(await ok(['-n', ns, 'get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas} {.metadata.labels.patched}']), '3 json');
       assert.match(await ok(['-n', ns, 'scale', 'deploy', 'web', '--replicas=2']), /scaled/);
       assert.equal(await ok(['-n', ns, 'get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}']), '2');
+      assert.match(await ok(['-n', ns, 'get', 'deploy', 'web', '--subresource=scale']), /^web\s+2\s+0$/m);
+      assert.match(await ok(['-n', ns, 'get', 'deploy', 'web', '--subresource=status']), /^web\s+0\/2\s+/m);
     });
 
     test('edit through an EDITOR script', async () => {

@@ -50,7 +50,7 @@ async function setImage(h: Awaited<ReturnType<typeof harness>>, name: string, im
   await h.client.patch(resources.deployments, name, { spec: { template: { spec: { containers: [{ name: 'c', image }] } } } }, 'strategic', { namespace: 'default' });
 }
 
-test('a new Deployment gets a pod-template-hash ReplicaSet, revision 1, and a complete status', async () => {
+test('a new Deployment gets a pod-template-hash ReplicaSet, revision 1, and a complete status', { timeout: 20_000 }, async () => {
   const h = await harness();
   try {
     await h.client.create(resources.deployments, deployment('web', 3, 'nginx:1'));
@@ -78,7 +78,7 @@ test('a new Deployment gets a pod-template-hash ReplicaSet, revision 1, and a co
   }
 });
 
-test('RollingUpdate rolls a template change through a new ReplicaSet within maxSurge and maxUnavailable', async () => {
+test('RollingUpdate rolls a template change through a new ReplicaSet within maxSurge and maxUnavailable', { timeout: 20_000 }, async () => {
   const h = await harness();
   try {
     await h.client.create(resources.deployments, deployment('roll', 4, 'nginx:1', { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: '25%' } }));
@@ -113,7 +113,7 @@ test('RollingUpdate rolls a template change through a new ReplicaSet within maxS
   }
 });
 
-test('Recreate removes every old pod before the new ReplicaSet scales up', async () => {
+test('Recreate removes every old pod before the new ReplicaSet scales up', { timeout: 20_000 }, async () => {
   const h = await harness();
   try {
     await h.client.create(resources.deployments, deployment('rec', 2, 'nginx:1', { type: 'Recreate' }));
@@ -137,7 +137,7 @@ test('Recreate removes every old pod before the new ReplicaSet scales up', async
   }
 });
 
-test('rollback to an older template reuses the old ReplicaSet and bumps its revision', async () => {
+test('rollback to an older template reuses the old ReplicaSet and bumps its revision', { timeout: 20_000 }, async () => {
   const h = await harness();
   try {
     await h.client.create(resources.deployments, deployment('undo', 2, 'nginx:1', { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }));
@@ -172,7 +172,7 @@ test('rollback to an older template reuses the old ReplicaSet and bumps its revi
   }
 });
 
-test('revisionHistoryLimit deletes the oldest scaled-down ReplicaSets', async () => {
+test('revisionHistoryLimit deletes the oldest scaled-down ReplicaSets', { timeout: 20_000 }, async () => {
   const h = await harness();
   try {
     await h.client.create(resources.deployments, deployment('hist', 1, 'nginx:1', { type: 'Recreate' }, { revisionHistoryLimit: 1 }));
@@ -193,7 +193,7 @@ test('revisionHistoryLimit deletes the oldest scaled-down ReplicaSets', async ()
   }
 });
 
-test('scaling mid-way and pausing: a paused Deployment scales but does not roll', async () => {
+test('scaling mid-way and pausing: a paused Deployment scales but does not roll', { timeout: 20_000 }, async () => {
   const h = await harness();
   try {
     await h.client.create(resources.deployments, deployment('pause', 2, 'nginx:1'));
@@ -224,7 +224,7 @@ test('scaling mid-way and pausing: a paused Deployment scales but does not roll'
   }
 });
 
-test('a stalled rollout reports ProgressDeadlineExceeded once the deadline passes', async () => {
+test('a stalled rollout reports ProgressDeadlineExceeded once the deadline passes', { timeout: 20_000 }, async () => {
   let now = Date.now();
   const client = new FakeClient();
   const informers = new SharedInformerFactory(client, { log: () => undefined });

@@ -22,7 +22,7 @@ async function replicaSet(c: FakeClient, d: Deployment, image: string, revision:
   return c.update<ReplicaSet>(resources.replicasets, { ...rs, status: { replicas: available, readyReplicas: available, availableReplicas: available } }, { subresource: 'status' });
 }
 
-test('an old ReplicaSet whose status still shows more available pods than it wants is never scaled up', async () => {
+test('an old ReplicaSet whose status still shows more available pods than it wants is never scaled up', { timeout: 20_000 }, async () => {
   const c = new FakeClient();
   const d = await c.create<Deployment>(resources.deployments, {
     apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'w', namespace: 'default' },

@@ -4,7 +4,7 @@ import { resources } from '../../client/index.js';
 import { isKind } from '../../errors/index.js';
 import { FakeClient } from './fake.js';
 
-test('the fake honours resourceVersion preconditions, generation and the status subresource', async () => {
+test('the fake honours resourceVersion preconditions, generation and the status subresource', { timeout: 20_000 }, async () => {
   const c = new FakeClient();
   const rs = await c.create(resources.replicasets, {
     apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'r', namespace: 'default' },
@@ -21,7 +21,7 @@ test('the fake honours resourceVersion preconditions, generation and the status 
   await assert.rejects(c.create(resources.replicasets, { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'bad', namespace: 'default' }, spec: {} }), (e) => isKind(e, 'Invalid'));
 });
 
-test('the fake lists by label and field selector and binds pods once', async () => {
+test('the fake lists by label and field selector and binds pods once', { timeout: 20_000 }, async () => {
   const c = new FakeClient();
   for (const [name, app] of [['a', 'web'], ['b', 'db']] as const) {
     await c.create(resources.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { app } }, spec: { containers: [{ name: 'c', image: 'x:1' }] } });

@@ -10,7 +10,7 @@ const tick = async () => {
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
 };
 
-test('lists, then watches; a re-list after Gone delivers what the broken watch missed', async () => {
+test('lists, then watches; a re-list after Gone delivers what the broken watch missed', { timeout: 20_000 }, async () => {
   const client = new FakeClient();
   await client.create(resources.configmaps, cm('a'));
   const inf = new Informer(client, resources.configmaps, { log: () => undefined });
@@ -39,7 +39,7 @@ test('lists, then watches; a re-list after Gone delivers what the broken watch m
   await inf.stop();
 });
 
-test('a label-selected informer sees objects leave and enter its selection', async () => {
+test('a label-selected informer sees objects leave and enter its selection', { timeout: 20_000 }, async () => {
   const client = new FakeClient();
   const inf = new Informer(client, resources.configmaps, { labelSelector: 'tier=web' });
   const seen: string[] = [];
@@ -54,7 +54,7 @@ test('a label-selected informer sees objects leave and enter its selection', asy
   await inf.stop();
 });
 
-test('a collection the server does not serve counts as listed (empty), so controllers still start', async () => {
+test('a collection the server does not serve counts as listed (empty), so controllers still start', { timeout: 20_000 }, async () => {
   const client = new FakeClient();
   const inf = new Informer(client, { group: 'example.com', version: 'v1', resource: 'widgets', namespaced: true }, { log: () => undefined });
   inf.start();

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkQueue } from './workqueue.js';
 
-test('a key is queued once however often it is added', async () => {
+test('a key is queued once however often it is added', { timeout: 20_000 }, async () => {
   const q = new WorkQueue();
   q.add('a');
   q.add('b');
@@ -13,7 +13,7 @@ test('a key is queued once however often it is added', async () => {
   q.shutDown();
 });
 
-test('a key added while processing is handed out again only after done', async () => {
+test('a key added while processing is handed out again only after done', { timeout: 20_000 }, async () => {
   const q = new WorkQueue();
   q.add('a');
   const key = await q.get();
@@ -44,7 +44,7 @@ test('failures back off exponentially until forget', () => {
   q.shutDown();
 });
 
-test('the earliest pending delay wins, and shutdown releases waiting workers', async () => {
+test('the earliest pending delay wins, and shutdown releases waiting workers', { timeout: 20_000 }, async () => {
   const q = new WorkQueue();
   q.addAfter('a', 60_000);
   q.addAfter('a', 1);

@@ -41,7 +41,7 @@ async function tree(h: Awaited<ReturnType<typeof harness>>) {
   return { d, rs };
 }
 
-test('background deletion removes dependents after their owner is gone', async () => {
+test('background deletion removes dependents after their owner is gone', { timeout: 20_000 }, async () => {
   const h = await harness();
   try {
     await tree(h);
@@ -54,7 +54,7 @@ test('background deletion removes dependents after their owner is gone', async (
   }
 });
 
-test('foreground deletion deletes dependents first and the owner last', async () => {
+test('foreground deletion deletes dependents first and the owner last', { timeout: 20_000 }, async () => {
   const h = await harness();
   try {
     await tree(h);
@@ -74,7 +74,7 @@ test('foreground deletion deletes dependents first and the owner last', async ()
   }
 });
 
-test('orphan deletion keeps dependents and strips the owner reference', async () => {
+test('orphan deletion keeps dependents and strips the owner reference', { timeout: 20_000 }, async () => {
   const h = await harness();
   try {
     await tree(h);
@@ -88,7 +88,7 @@ test('orphan deletion keeps dependents and strips the owner reference', async ()
   }
 });
 
-test('a dependent with another live owner only loses the dead reference', async () => {
+test('a dependent with another live owner only loses the dead reference', { timeout: 20_000 }, async () => {
   const h = await harness();
   try {
     const a = await h.client.create(resources.configmaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'default' } });
@@ -109,7 +109,7 @@ test('a dependent with another live owner only loses the dead reference', async 
   }
 });
 
-test('an owner outside the caches is looked up live before a dependent is deleted', async () => {
+test('an owner outside the caches is looked up live before a dependent is deleted', { timeout: 20_000 }, async () => {
   const client = new FakeClient();
   const gc = start(client, { log: () => undefined, monitored: [resources.secrets] });
   try {

@@ -6,7 +6,7 @@ import { FakeClient } from '../framework/fake.js';
 import { settle } from '../framework/controller.js';
 import { start } from './index.js';
 
-test('a Terminating namespace is emptied, waits for held objects, then loses its kubernetes finalizer and goes', async () => {
+test('a Terminating namespace is emptied, waits for held objects, then loses its kubernetes finalizer and goes', { timeout: 20_000 }, async () => {
   const client = new FakeClient();
   const nc = start(client, { log: () => undefined, recheckMs: 20 });
   try {

@@ -25,7 +25,7 @@ async function harness() {
   return { client, events, rc, idle, pods, rs };
 }
 
-test('scales up, replaces a deleted pod, scales down deleting not-ready pods first', async () => {
+test('scales up, replaces a deleted pod, scales down deleting not-ready pods first', { timeout: 20_000 }, async () => {
   const h = await harness();
   try {
     await h.client.create(resources.replicasets, rsBody('web', 3));
@@ -64,7 +64,7 @@ test('scales up, replaces a deleted pod, scales down deleting not-ready pods fir
   }
 });
 
-test('a failed pod is replaced', async () => {
+test('a failed pod is replaced', { timeout: 20_000 }, async () => {
   const h = await harness();
   try {
     await h.client.create(resources.replicasets, rsBody('job', 1));
@@ -80,7 +80,7 @@ test('a failed pod is replaced', async () => {
   }
 });
 
-test('expectations prevent a double create on a stale cache', async () => {
+test('expectations prevent a double create on a stale cache', { timeout: 20_000 }, async () => {
   const h = await harness();
   try {
     h.client.holdWatches();
@@ -101,7 +101,7 @@ test('expectations prevent a double create on a stale cache', async () => {
   }
 });
 
-test('adopts a matching orphan and releases a pod whose labels stop matching', async () => {
+test('adopts a matching orphan and releases a pod whose labels stop matching', { timeout: 20_000 }, async () => {
   const h = await harness();
   try {
     await h.client.create(resources.pods, {
@@ -124,7 +124,7 @@ test('adopts a matching orphan and releases a pod whose labels stop matching', a
   }
 });
 
-test('re-lists after the watch is Gone and still converges', async () => {
+test('re-lists after the watch is Gone and still converges', { timeout: 20_000 }, async () => {
   const h = await harness();
   try {
     await h.client.create(resources.replicasets, rsBody('relist', 1));
@@ -142,7 +142,7 @@ test('re-lists after the watch is Gone and still converges', async () => {
   }
 });
 
-test('availableReplicas counts pods ready for at least minReadySeconds', async () => {
+test('availableReplicas counts pods ready for at least minReadySeconds', { timeout: 20_000 }, async () => {
   let now = Date.now();
   const client = new FakeClient();
   const rc = start(client, { events: new RecordingEvents(), log: () => undefined, now: () => now });

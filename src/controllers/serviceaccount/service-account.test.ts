@@ -5,7 +5,7 @@ import { FakeClient } from '../framework/fake.js';
 import { settle } from '../framework/controller.js';
 import { start } from './index.js';
 
-test('every namespace gets a default ServiceAccount, recreated when deleted', async () => {
+test('every namespace gets a default ServiceAccount, recreated when deleted', { timeout: 20_000 }, async () => {
   const client = new FakeClient();
   await client.create(resources.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'early' } });
   const sc = start(client, { log: () => undefined });

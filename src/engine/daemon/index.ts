@@ -120,13 +120,9 @@ export async function startDaemon(engine: DaemonEngine, socketPath: string): Pro
   };
 
   const server = http.createServer({ requestTimeout: 0, keepAliveTimeout: 5_000 }, (req, res) => void dispatch(req, res));
-  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    // The socket is still flowing from the HTTP parser: stdin bytes (and the client's half-close,
-    // which `docker run -i` may send right after the request) would be dropped before the handler
-    // pipes them. Paused, they wait in the socket's buffer.
-    socket.pause();
-    void dispatch(req, undefined, { socket, head });
-  });
+  // Node hands the socket over un-flowing, so stdin bytes (and a half-close) that arrive before
+  // the handler pipes them wait in its buffer.
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => void dispatch(req, undefined, { socket, head }));
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
