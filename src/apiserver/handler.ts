@@ -15,8 +15,9 @@ import { formatLabelSelector, jsonPatch, mergePatch } from '../api/index.js';
 import type { Authenticator, Identity } from './auth.js';
 import type { Catalog } from './catalog.js';
 import { aggregated, aggregatedContentType, aggregatedProfile, apiGroupDoc, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
-import type { NamespaceLifecycle } from './namespaces.js';
 import type { OpenApiCache } from './openapi.js';
+import type { NodeConnections } from './node-connections.js';
+import { servePodLog, servePodUpgrade } from './pod-proxy.js';
 import type { DeleteOptions, FieldValidation, ListQuery, ObjectList, Registry, WriteOptions } from './registry.js';
 import { decodeBody, mediaType, patchType, readBody, type ProtobufDecoder } from './request-body.js';
 import { jsonText, listText } from './json-text.js';
@@ -24,6 +25,8 @@ import { API_AUDIENCE, type ServiceAccountTokens } from './service-account-token
 import { statusFor, successStatus } from './status.js';
 import { parseIncludeObject, partialMetadata, rendering, toTable, type TableSource } from './table.js';
 import { serveWatch, type WatchEventType } from './watch.js';
+import { upgradeRequired, type StreamKind } from '../streaming/index.js';
+import type { Duplex } from 'node:stream';
 
 export const KUBE_VERSION = { major: '1', minor: '33', gitVersion: 'v1.33.1' };
 
@@ -31,11 +34,12 @@ export interface HandlerDeps {
   catalog: Catalog;
   registry: Registry;
   auth: Authenticator;
-  namespaces: NamespaceLifecycle;
   openapi: OpenApiCache;
   protobuf: ProtobufDecoder;
   tokens: ServiceAccountTokens;
   serverAddress: () => string;
+  /** Node agents, for the pod subresources only a node can serve (exec, attach, portforward, log). */
+  nodes?: NodeConnections;
 }
 
 interface Route {
@@ -118,6 +122,15 @@ function scaleTable(scale: KObject, include: ReturnType<typeof parseIncludeObjec
 
 export class ApiHandler {
   constructor(private readonly d: HandlerDeps) {}
+
+  /** The server's `upgrade` event: kubectl exec, attach and port-forward. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    return servePodUpgrade(this.podProxy(), req, socket, head);
+  }
+
+  private podProxy() {
+    return { auth: this.d.auth, registry: this.d.registry, pods: this.d.catalog.byKind('', 'Pod')!, nodes: this.d.nodes };
+  }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
@@ -363,7 +376,6 @@ export class ApiHandler {
         case 'DELETE': {
           const opts = writeOptions(q);
           const { obj, deleted } = await reg.delete(info, ns, name, await this.deleteOptions(req, q, opts), opts);
-          if (info.kind === 'Namespace' && !opts.dryRun) this.d.namespaces.finalize(name);
           // 202 tells the client the object still exists (finalizers, graceful deletion).
           return send(res, deleted ? 200 : 202, render.object(obj));
         }
@@ -416,6 +428,12 @@ export class ApiHandler {
         if (method !== 'POST') throw methodNotAllowed();
         return send(res, 201, await this.tokenRequest(info, ns!, name, await this.objectBody(req)));
       }
+      case 'exec': case 'attach': case 'portforward':
+        req.resume();
+        throw upgradeRequired(subresource as StreamKind);
+      case 'log':
+        if (method !== 'GET') throw methodNotAllowed();
+        return servePodLog(this.podProxy(), req, res, ns!, name, q);
       case 'eviction': {
         if (method !== 'POST') throw methodNotAllowed();
         const ev = await this.objectBody(req);
@@ -425,8 +443,7 @@ export class ApiHandler {
       }
     }
     req.resume();
-    throw new BosunError('NotFound', `the ${info.resource}/${subresource} subresource is served through the node agent, which this server does not run yet`,
-      { details: { name, kind: `${info.resource}/${subresource}` } });
+    throw new BosunError('NotFound', 'the server could not find the requested resource', { details: { name, kind: `${info.resource}/${subresource}` } });
   }
 
   /** serviceaccounts/token (TokenRequest): a bound token for an existing ServiceAccount. */

@@ -20,21 +20,25 @@ import { catalog as apiCatalog, decodeProtobuf } from '../api/index.js';
 import { Authenticator } from './auth.js';
 import { Catalog } from './catalog.js';
 import { ApiHandler } from './handler.js';
-import { NamespaceLifecycle } from './namespaces.js';
+import { bootstrapNamespaces } from './namespaces.js';
 import { OpenApiCache } from './openapi.js';
 import { ensurePki, type Pki } from './pki.js';
+import type { NodeConnections } from './node-connections.js';
 import { Registry } from './registry.js';
 import { ServiceAccountTokens } from './service-account-tokens.js';
 
 export { KUBE_VERSION } from './handler.js';
 export { SYSTEM_NAMESPACES } from './namespaces.js';
 export { ensurePki, pkiPaths, type Pki, type PkiPaths } from './pki.js';
+export type { NodeConnection, NodeConnections, PodLogOptions } from './node-connections.js';
 
 export interface ApiServerOptions {
   instance: Instance;
   store: Store;
   /** 0 picks a free port. */
   port: number;
+  /** Node agents; without them exec, attach, port-forward and logs of scheduled pods answer 503. */
+  nodes?: NodeConnections;
 }
 
 export interface RunningApiServer {
@@ -117,14 +121,15 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const openapi = new OpenApiCache();
   const tokens = new ServiceAccountTokens(pki.saKey, pki.saPub);
   let port = opts.port;
-  const namespaces = new NamespaceLifecycle(registry, registry.ips.apiServiceIp, () => port);
   const handler = new ApiHandler({
-    catalog, registry, namespaces, openapi, auth: new Authenticator(pki.adminToken, tokens), tokens, protobuf: decodeProtobuf,
-    serverAddress: () => `127.0.0.1:${port}`,
+    catalog, registry, openapi, auth: new Authenticator(pki.adminToken, tokens), tokens, protobuf: decodeProtobuf,
+    serverAddress: () => `127.0.0.1:${port}`, nodes: opts.nodes,
   });
   const server = createServer({ key: pki.serverKey, cert: pki.serverCert, ca: pki.ca, requestCert: true, rejectUnauthorized: false }, (req, res) => {
     void handler.handle(req, res);
   });
+  // Upgraded sockets stay in `sockets` (tracked from 'connection'), so close() ends sessions too.
+  server.on('upgrade', (req, socket: Socket, head: Buffer) => void handler.upgrade(req, socket, head));
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
     sockets.add(s);
@@ -134,13 +139,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   server.on('tlsClientError', (_err, s) => s.destroy());
   await listen(server, opts.port);
   port = (server.address() as { port: number }).port;
-  await namespaces.bootstrap();
+  await bootstrapNamespaces(registry, registry.ips.apiServiceIp, port);
   writeKubeconfig(instance.paths.kubeconfig, pki, port);
   writeEndpoints(instance.dataDir, port);
   return {
     port,
     async close() {
-      namespaces.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Watches are long-lived by design; they end with the server.

@@ -2,6 +2,10 @@
  * The controller manager: every controller of issue 4 on one shared set of informers, so each
  * collection is listed and watched once per process. `startControllers(client)` is what the
  * server (or a separate process) calls; the scheduler (src/scheduler) is started beside it.
+ *
+ * Every informer keeps one watch request open for good (about 18 here, 2 more for the scheduler),
+ * and KubeClient's keep-alive agent defaults to 16 sockets: give the client these run on
+ * `{ maxSockets: 64 }` or more, or ordinary requests queue behind the watches forever.
  */
 import type { ControllerClient } from './framework/client.js';
 import type { ControllerOptions, RunningController } from './framework/controller.js';

@@ -45,6 +45,8 @@ export interface ContainerSpecInput {
   cgroupsPath: string;
   volumes: Map<string, string>;
   etc: { hosts: string; resolv: string; hostname: string };
+  /** Host file bind-mounted at terminationMessagePath. */
+  terminationLog: string;
 }
 
 export function containerSpec(i: ContainerSpecInput): Record<string, unknown> {
@@ -89,6 +91,7 @@ export function containerSpec(i: ContainerSpecInput): Record<string, unknown> {
     { destination: '/etc/hosts', type: 'bind', source: i.etc.hosts, options: ['rbind', 'rprivate'] },
     { destination: '/etc/hostname', type: 'bind', source: i.etc.hostname, options: ['rbind', 'rprivate'] },
     { destination: '/etc/resolv.conf', type: 'bind', source: i.etc.resolv, options: ['rbind', 'rprivate'] },
+    { destination: c.terminationMessagePath || '/dev/termination-log', type: 'bind', source: i.terminationLog, options: ['rbind', 'rprivate'] },
   ];
   for (const vm of c.volumeMounts ?? []) {
     const base = i.volumes.get(vm.name);

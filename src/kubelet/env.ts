@@ -88,8 +88,11 @@ export function expand(s: string, vars: Map<string, string>): string {
   return s.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (m, name?: string) => (m === '$$' ? '$' : vars.has(name!) ? vars.get(name!)! : m));
 }
 
-export async function containerEnv(pod: Pod, c: Container, src: ObjectSource, rt: PodRuntimeFields, allocatable: Record<string, string>): Promise<Map<string, string>> {
+/** `base` (Service variables) can be referenced by $(VAR) but is not part of the result. */
+export async function containerEnv(pod: Pod, c: Container, src: ObjectSource, rt: PodRuntimeFields, allocatable: Record<string, string>, base = new Map<string, string>()): Promise<Map<string, string>> {
   const env = new Map<string, string>();
+  const vars = new Map(base);
+  const set = (k: string, v: string) => { env.set(k, v); vars.set(k, v); };
   for (const from of c.envFrom ?? []) {
     const kind = from.configMapRef ? 'configmaps' : 'secrets';
     const ref = from.configMapRef ?? from.secretRef;
@@ -99,12 +102,12 @@ export async function containerEnv(pod: Pod, c: Container, src: ObjectSource, rt
       if (ref.optional) continue;
       throw configError(`${kindName(kind)} "${ref.name}" not found`);
     }
-    for (const [k, v] of data) env.set(`${from.prefix ?? ''}${k}`, v.toString('utf8'));
+    for (const [k, v] of data) set(`${from.prefix ?? ''}${k}`, v.toString('utf8'));
   }
   for (const e of c.env ?? []) {
     const vf = e.valueFrom;
     if (!vf) {
-      env.set(e.name, expand(e.value ?? '', env));
+      set(e.name, expand(e.value ?? '', vars));
       continue;
     }
     if (vf.configMapKeyRef || vf.secretKeyRef) {
@@ -120,11 +123,11 @@ export async function containerEnv(pod: Pod, c: Container, src: ObjectSource, rt
         if (ref.optional) continue;
         throw configError(`couldn't find key ${ref.key} in ${kind === 'configmaps' ? 'ConfigMap' : 'Secret'} ${pod.metadata.namespace}/${ref.name}`);
       }
-      env.set(e.name, v.toString('utf8'));
+      set(e.name, v.toString('utf8'));
     } else if (vf.fieldRef) {
-      env.set(e.name, podField(pod, vf.fieldRef.fieldPath, rt));
+      set(e.name, podField(pod, vf.fieldRef.fieldPath, rt));
     } else if (vf.resourceFieldRef) {
-      env.set(e.name, resourceField(pod, vf.resourceFieldRef, c, allocatable));
+      set(e.name, resourceField(pod, vf.resourceFieldRef, c, allocatable));
     }
   }
   return env;

@@ -171,12 +171,15 @@ test('two containers share localhost; the pod IP answers from the host; ConfigMa
   assert.equal(r.code, 0);
   assert.deepEqual(r.out.trim().split('\n'), ['hello-from-configmap x web', 's3cret', String(64 * 1024 * 1024), 'web']);
   assert.equal((await exec('web', 'server', ['sh', '-c', 'exit 7'])).code, 7);
+  const etc = (await exec('web', 'client', ['cat', '/etc/resolv.conf', '/etc/hosts'])).out;
+  assert.match(etc, /^search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local\nnameserver 10\.\d+\.192\.10\noptions ndots:5\n/);
+  assert.ok(etc.includes(`${st.podIP}\tweb\n`));
   await deletePod('web');
 });
 
 test('a crashing container goes to CrashLoopBackOff with a growing restartCount', async () => {
   await createPod('crash', {
-    containers: [{ name: 'c', image: 'busybox:latest', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'echo boom; exit 3'] }],
+    containers: [{ name: 'c', image: 'busybox:latest', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'echo boom; echo why > /dev/termination-log; exit 3'] }],
     terminationGracePeriodSeconds: 1,
   });
   const st = await waitFor('CrashLoopBackOff with restartCount >= 2', async () => {
@@ -185,6 +188,7 @@ test('a crashing container goes to CrashLoopBackOff with a growing restartCount'
   });
   assert.equal(st.lastState.terminated?.exitCode, 3);
   assert.equal(st.lastState.terminated?.reason, 'Error');
+  assert.equal(st.lastState.terminated?.message, 'why\n');
   assert.equal((await getPod('crash')).status?.phase, 'Running');
   let prev = '';
   for await (const b of kubelet.streams.logs('default', 'crash', { previous: true })) prev += b.toString();

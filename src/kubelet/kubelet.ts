@@ -91,6 +91,7 @@ export async function startKubelet(o: KubeletOptions): Promise<RunningKubelet> {
   const nodeName = node.name;
 
   const layout = new KubeletLayout(o.instance.dataDir);
+  const services = new Informer(o.client, resources.services, { log });
   const workers = new Map<string, PodWorker>();
   const byId = new Map<string, PodWorker>();
   const status = new StatusWriter(o.client, log);
@@ -100,6 +101,7 @@ export async function startKubelet(o: KubeletOptions): Promise<RunningKubelet> {
     clusterDNS: clusterDNS(o.instance.serviceCidr), clusterDomain: o.clusterDomain ?? 'cluster.local',
     hostIP, allocatable: hostInfo(o.instance.dataDir, version, kubeletVersion).allocatable,
     backoffInitialSec: o.backoffInitialSec ?? BACKOFF_INITIAL_SEC, pull: o.pull,
+    services: () => services.store.list(),
     // Two cores: a handful of pods at a time keeps runc, conmon and CNI from thrashing each other.
     startSlots: new Semaphore(6),
     track: (id, w) => { if (w) byId.set(id, w); else byId.delete(id); },
@@ -118,6 +120,9 @@ export async function startKubelet(o: KubeletOptions): Promise<RunningKubelet> {
   }
 
   const informer = new Informer<Pod>(o.client, resources.pods, { fieldSelector: `spec.nodeName=${nodeName}`, log });
+  // Services are synced before any pod starts, so the first containers already get their variables.
+  services.start();
+  await services.waitForSync();
   const onPod = (pod: Pod) => {
     let w = workers.get(pod.metadata.uid);
     if (!w) {
@@ -153,6 +158,7 @@ export async function startKubelet(o: KubeletOptions): Promise<RunningKubelet> {
       stopped = true;
       node.stop();
       await informer.stop();
+      await services.stop();
       for (const w of workers.values()) w.detach();
       await status.flush();
       if (ownRuntime) runtime.close();

@@ -11,7 +11,9 @@
  *       etc-hosts  resolv.conf  hostname      bind-mounted into every app container
  *       volumes/<volume name>/   emptyDir, configMap, secret, downwardAPI and projected contents
  *                                (secret, projected and medium-Memory emptyDir are tmpfs mounts)
- *       containers/<container id>/   an app/init container's bundle (config.json, rootfs/ mount)
+ *       containers/<container id>/   an app/init container's bundle: config.json, rootfs/ (overlay
+ *                                mount), termination-log (bind-mounted at terminationMessagePath),
+ *                                exec/<exec id>/ (probe and kubectl exec processes, removed after)
  *       logs/<container name>/<restartCount>.log   CRI-format logs (kubectl logs [--previous])
  *
  * Runtime IDs (64 hex) are random; conmon and runc state sit in the engine's run/ dirs, shared

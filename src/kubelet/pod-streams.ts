@@ -31,6 +31,7 @@ export interface LogOptions {
 export interface PodStreams {
   /** NotFound when the pod does not run on this node; BadRequest when the container is unknown. */
   target(namespace: string, name: string): StreamTarget;
+  /** Throws at the call (not on the first read) when the pod, container or instance is not there. */
   logs(namespace: string, name: string, opts: LogOptions): AsyncIterable<Buffer>;
 }
 
@@ -131,7 +132,8 @@ export function podStreams(d: StreamDeps): PodStreams {
         },
       };
     },
-    async *logs(namespace, name, o): AsyncIterable<Buffer> {
+    // Not a generator itself: refusals throw at the call, so the API server can still answer a Status.
+    logs(namespace, name, o): AsyncIterable<Buffer> {
       const w = find(namespace, name);
       const c = pick(w, o.container);
       if (!c.rec) throw new BosunError('BadRequest', `container "${c.spec.name}" in pod "${name}" is waiting to start: ContainerCreating`);
@@ -144,16 +146,18 @@ export function podStreams(d: StreamDeps): PodStreams {
       const since = o.sinceTime ? Date.parse(o.sinceTime) / 1000 : o.sinceSeconds ? Date.now() / 1000 - o.sinceSeconds : undefined;
       const follow = Boolean(o.follow) && !o.previous && c.rec.phase === 'running';
       const done = follow && id ? w.whenExited(id) : Promise.resolve();
-      let sent = 0;
-      for await (const rec of readLog(path, { follow, since, tail: o.tailLines, done, signal: o.signal })) {
-        let chunk = o.timestamps ? Buffer.concat([Buffer.from(`${rec.time} `), rec.data]) : rec.data;
-        if (o.limitBytes !== undefined) {
-          if (sent >= o.limitBytes) return;
-          chunk = chunk.subarray(0, o.limitBytes - sent);
+      return (async function* () {
+        let sent = 0;
+        for await (const rec of readLog(path, { follow, since, tail: o.tailLines, done, signal: o.signal })) {
+          let chunk = o.timestamps ? Buffer.concat([Buffer.from(`${rec.time} `), rec.data]) : rec.data;
+          if (o.limitBytes !== undefined) {
+            if (sent >= o.limitBytes) return;
+            chunk = chunk.subarray(0, o.limitBytes - sent);
+          }
+          sent += chunk.length;
+          yield chunk;
         }
-        sent += chunk.length;
-        yield chunk;
-      }
+      })();
     },
   };
 }

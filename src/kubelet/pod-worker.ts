@@ -27,6 +27,7 @@ import { createSandbox, newId, podCgroup, removePodCgroup, removeSandbox, sandbo
 import type { StatusWriter } from './status-writer.js';
 import type { Container, Pod, PodStatus } from './types.js';
 import { prepareVolumes, tearDownVolumes } from './volumes.js';
+import { serviceEnv } from './service-env.js';
 
 const stamp = (d = new Date()) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 const CGROUP_ROOT = '/sys/fs/cgroup';
@@ -39,6 +40,8 @@ export interface WorkerDeps extends SandboxDeps {
   hostIP: string;
   allocatable: Record<string, string>;
   backoffInitialSec: number;
+  /** Every Service the agent knows (for the containers' Service variables). */
+  services(): KObject[];
   /** Pulls an image from a registry; absent while Bosun has no registry client. */
   pull?: (ref: string) => Promise<Image>;
   /** Limits how many pods create sandboxes and containers at once (2 cores: avoid thrashing). */
@@ -311,7 +314,9 @@ export class PodWorker {
       return 0;
     } catch (err) {
       const w = err instanceof WaitingError ? err : new WaitingError(err instanceof BosunError && err.kind === 'Invalid' ? 'CreateContainerError' : 'RunContainerError', (err as Error).message);
-      this.event('Warning', w.eventReason, w.reason === 'ErrImagePull' || w.reason === 'ErrImageNeverPull' ? w.message : `Error: ${w.message}`);
+      // The kubelet prefixes "Error: " only to container start failures; pull and mount events read as-is.
+      const plain = w.eventReason !== 'Failed' || w.reason === 'ErrImagePull' || w.reason === 'ImagePullBackOff';
+      this.event('Warning', w.eventReason, plain ? w.message : `Error: ${w.message}`);
       // Failed starts (image pulls, config errors) back off the same way, doubling each time.
       r.backoffSec = r.backoffSec === undefined ? this.d.backoffInitialSec : Math.min(r.backoffSec * 2, BACKOFF_MAX_SEC);
       r.backoffUntil = Date.now() + r.backoffSec * 1000;
@@ -435,7 +440,9 @@ export class PodWorker {
     }
     let env: Map<string, string>;
     try {
-      env = await containerEnv(pod, c, src, rt, this.d.allocatable);
+      // Service variables come first: the container's own env may use and override them.
+      env = serviceEnv(pod.metadata.namespace, pod.spec.enableServiceLinks !== false, this.d.services());
+      for (const [k, v] of await containerEnv(pod, c, src, rt, this.d.allocatable, env)) env.set(k, v);
     } catch (err) {
       throw new WaitingError('CreateContainerConfigError', (err as Error).message);
     }
@@ -463,10 +470,12 @@ export class PodWorker {
           pod, container: c, image, env, rootfs, netns: sb.netns, pausePid,
           cgroupsPath: `/${podCgroup(this.d.instance, this.uid)}/${id}`, volumes,
           etc: { hosts: this.d.layout.etcFile(this.uid, 'etc-hosts'), resolv: this.d.layout.etcFile(this.uid, 'resolv.conf'), hostname: this.d.layout.etcFile(this.uid, 'hostname') },
+          terminationLog: join(bundle, 'termination-log'),
         });
       } catch (err) {
         throw new WaitingError('CreateContainerConfigError', (err as Error).message);
       }
+      writeFileSync(join(bundle, 'termination-log'), '', { mode: 0o666 });
       writeFileSync(join(bundle, 'config.json'), JSON.stringify(spec));
       mkdirSync(join(logPath, '..'), { recursive: true });
       rmSync(logPath, { force: true });
@@ -546,7 +555,8 @@ export class PodWorker {
     this.probers.get(r.name)?.stop();
     this.probers.delete(r.name);
     const finished = new Date();
-    Object.assign(r, { phase: 'exited', exitCode: code, finishedAt: stamp(finished), reason: oom ? 'OOMKilled' : code === 0 ? 'Completed' : 'Error', ready: false });
+    const message = await this.terminationMessage(r, id, code);
+    Object.assign(r, { phase: 'exited', exitCode: code, finishedAt: stamp(finished), reason: oom ? 'OOMKilled' : code === 0 ? 'Completed' : 'Error', message, ready: false });
     backoffOnExit(r, Date.parse(r.startedAt ?? stamp(finished)), finished.getTime(), this.d.backoffInitialSec);
     this.save();
     await this.removeInstance(id);
@@ -564,6 +574,25 @@ export class PodWorker {
       list.push(resolve);
       this.exitListeners.set(id, list);
     });
+  }
+
+  /**
+   * terminated.message: the container's termination-log file (at most 4096 bytes), or with
+   * FallbackToLogsOnError and a failure that left it empty, the log's last 80 lines (2048 bytes).
+   */
+  private async terminationMessage(r: ContainerRecord, id: string, code: number): Promise<string | undefined> {
+    let text = '';
+    try {
+      text = readFileSync(join(this.d.layout.containerBundle(this.uid, id), 'termination-log'), 'utf8').slice(0, 4096);
+    } catch {
+      // no file: a container from before termination logs were mounted
+    }
+    const spec = this.pod ? [...(this.pod.spec.initContainers ?? []), ...this.pod.spec.containers].find((c) => c.name === r.name) : undefined;
+    if (!text && code !== 0 && spec?.terminationMessagePolicy === 'FallbackToLogsOnError') {
+      for await (const rec of readLog(this.d.layout.log(this.uid, r.name, r.restartCount), { follow: false, tail: 80 })) text += rec.data.toString('utf8');
+      text = text.slice(-2048);
+    }
+    return text || undefined;
   }
 
   /** Runtime state, rootfs and bundle of one container instance (its log stays). Idempotent. */

@@ -11,6 +11,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { BosunError } from '../errors/index.js';
 import type { Runtime } from '../engine/runtime/index.js';
 import { buildSpec } from '../engine/runtime/index.js';
 import type { Network } from '../engine/network/index.js';
@@ -71,10 +72,40 @@ function hostsFile(pod: Pod, ip: string, domain: string): string {
   return s;
 }
 
+function hostResolv(): { nameservers: string[]; searches: string[]; options: string[] } {
+  const out = { nameservers: [] as string[], searches: [] as string[], options: [] as string[] };
+  let text = '';
+  try {
+    text = readFileSync('/etc/resolv.conf', 'utf8');
+  } catch {
+    return out;
+  }
+  for (const line of text.split('\n')) {
+    const [k, ...v] = line.trim().split(/\s+/);
+    if (k === 'nameserver' && v[0]) out.nameservers.push(v[0]);
+    else if (k === 'search') out.searches = v;
+    else if (k === 'options') out.options.push(...v);
+  }
+  return out;
+}
+
+/** dnsPolicy (ClusterFirst, Default = the node's resolver, None) with dnsConfig merged in. */
 function resolvConf(pod: Pod, d: SandboxDeps): string {
-  if (pod.spec.dnsPolicy === 'Default') return '';
   const ns = pod.metadata.namespace;
-  return `search ${ns}.svc.${d.clusterDomain} svc.${d.clusterDomain} ${d.clusterDomain}\nnameserver ${d.clusterDNS}\noptions ndots:5\n`;
+  const policy = pod.spec.dnsPolicy ?? 'ClusterFirst';
+  const base = policy === 'None' ? { nameservers: [], searches: [], options: [] }
+    : policy === 'Default' ? hostResolv()
+      : { nameservers: [d.clusterDNS], searches: [`${ns}.svc.${d.clusterDomain}`, `svc.${d.clusterDomain}`, d.clusterDomain], options: ['ndots:5'] };
+  const cfg = pod.spec.dnsConfig ?? {};
+  const nameservers = [...new Set([...base.nameservers, ...(cfg.nameservers ?? [])])].slice(0, 3);
+  const searches = [...new Set([...base.searches, ...(cfg.searches ?? [])])].slice(0, 32);
+  const opts = new Map(base.options.map((o) => [o.split(':')[0], o] as const));
+  for (const o of cfg.options ?? []) opts.set(o.name, o.value === undefined ? o.name : `${o.name}:${o.value}`);
+  let s = '';
+  if (searches.length) s += `search ${searches.join(' ')}\n`;
+  for (const n of nameservers) s += `nameserver ${n}\n`;
+  if (opts.size) s += `options ${[...opts.values()].join(' ')}\n`;
+  return s;
 }
 
 export interface Sandbox { id: string; netns: string; ip: string; pid?: number }
@@ -89,6 +120,8 @@ export async function createSandbox(pod: Pod, d: SandboxDeps, id: string): Promi
   const hostname = pod.spec.hostname || pod.metadata.name;
   const bundle = d.layout.sandboxBundle(uid);
   let netns: string | undefined;
+  // The node has no host-network mode for pods: they would escape the fence around pod traffic.
+  if (pod.spec.hostNetwork) throw new BosunError('Invalid', 'hostNetwork pods are not supported by this node: pods run only on the fenced pod network');
   try {
     netns = await d.network.createNetns(key);
     mkdirSync(join(bundle, 'rootfs'), { recursive: true });

@@ -66,6 +66,7 @@ export interface Container {
   stdinOnce?: boolean;
   tty?: boolean;
   terminationMessagePath?: string;
+  terminationMessagePolicy?: 'File' | 'FallbackToLogsOnError';
 }
 
 export interface KeyToPath { key: string; path: string; mode?: number }
@@ -106,6 +107,9 @@ export interface PodSpec {
   securityContext?: { runAsUser?: number; runAsGroup?: number; runAsNonRoot?: boolean; supplementalGroups?: number[]; fsGroup?: number };
   serviceAccountName?: string;
   dnsPolicy?: string;
+  dnsConfig?: { nameservers?: string[]; searches?: string[]; options?: Array<{ name: string; value?: string }> };
+  hostNetwork?: boolean;
+  enableServiceLinks?: boolean;
 }
 
 export interface ContainerState {

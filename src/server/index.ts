@@ -10,7 +10,11 @@ import { EngineEvents } from '../engine/events.js';
 import { createEngine } from '../engine/index.js';
 import { startDaemon } from '../engine/daemon/index.js';
 import { openStore } from '../store/index.js';
-import { startApiServer } from '../apiserver/index.js';
+import { ensurePki, startApiServer, type NodeConnection } from '../apiserver/index.js';
+import { KubeClient } from '../client/index.js';
+import { start as startScheduler } from '../scheduler/index.js';
+import { startControllers } from '../controllers/index.js';
+import { startKubelet } from '../kubelet/index.js';
 
 export interface ServerOptions {
   dataDir: string;
@@ -73,9 +77,34 @@ export async function runServer(opts: ServerOptions): Promise<void> {
 
     const store = await openStore(instance, { endpoint: opts.datastoreEndpoint });
     started.push({ name: 'store', close: () => store.close() });
-    const api = await startApiServer({ instance, store, port: opts.apiPort });
+    // Node agents register here once they run; the API server reaches pods' streams through them.
+    const nodes = new Map<string, NodeConnection>();
+    const api = await startApiServer({ instance, store, port: opts.apiPort, nodes: { node: (name) => nodes.get(name) } });
     started.push({ name: 'API server', close: () => api.close() });
     console.log(`Kubernetes API on https://127.0.0.1:${api.port} (kubeconfig ${instance.paths.kubeconfig})`);
+
+    // The admin identity straight from the PKI, not the kubeconfig file: that one is the user's to edit.
+    const pki = ensurePki(instance.paths.pki);
+    const clientFor = (maxSockets: number) =>
+      new KubeClient({ server: `https://127.0.0.1:${api.port}`, ca: pki.ca, cert: pki.adminCert, key: pki.adminKey, namespace: 'default' }, { maxSockets });
+    // Every informer holds a watch connection for good (the controllers about 20): with too few
+    // sockets, ordinary requests would queue behind the watches forever.
+    const client = clientFor(64);
+    started.push({ name: 'API client', close: async () => client.close() });
+    const scheduler = startScheduler(client);
+    started.push({ name: 'scheduler', close: () => scheduler.stop() });
+    const controllers = startControllers(client);
+    started.push({ name: 'controllers', close: () => controllers.stop() });
+    // The node agent gets a connection of its own, as it would have from another machine.
+    const kubeletClient = clientFor(16);
+    started.push({ name: 'node agent client', close: async () => kubeletClient.close() });
+    const kubelet = await startKubelet({ instance, client: kubeletClient, images: engine.images, network: engine.network });
+    nodes.set(kubelet.nodeName, {
+      target: (namespace, pod) => kubelet.streams.target(namespace, pod),
+      logs: async (namespace, pod, o) => kubelet.streams.logs(namespace, pod, o),
+    });
+    started.push({ name: 'kubelet', close: async () => { nodes.delete(kubelet.nodeName); await kubelet.stop(); } });
+    console.log(`node ${kubelet.nodeName} (pods ${kubelet.podCidr}) ready`);
     console.log(`ready: export the client environment with: bosun env --data-dir ${instance.dataDir}`);
   } catch (err) {
     console.error(`bosun server: ${(err as Error).stack ?? err}`);

@@ -237,6 +237,10 @@ export function calculateStatus(ctx: SyncContext, d: Deployment, s: ReplicaSets)
   };
   if (d.status?.collisionCount !== undefined) status.collisionCount = d.status.collisionCount;
   status.conditions = structuredClone(d.status?.conditions ?? []);
+  // Every count is omitempty on the wire: zeros are left out, as the real controller's writes show.
+  for (const k of ['observedGeneration', 'replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas'] as const) {
+    if (!status[k]) delete status[k];
+  }
   if (available >= replicasOf(d) - maxUnavailable(d)) {
     setCondition(status, newCondition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', ctx.now()));
   } else {

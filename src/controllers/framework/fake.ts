@@ -114,6 +114,7 @@ export class FakeClient implements ControllerClient {
   // -- reads -------------------------------------------------------------------------------
 
   async get<T extends KObject = KObject>(ref: ResourceRef, name: string, namespace?: string): Promise<T> {
+    await ioTurn();
     const ns = this.ns(ref, namespace);
     this.actions.push({ verb: 'get', resource: ref.resource, namespace: ns, name });
     const o = this.coll(ref).get(objKey(ns, name));
@@ -122,6 +123,7 @@ export class FakeClient implements ControllerClient {
   }
 
   async list<T extends KObject = KObject>(ref: ResourceRef, o: ListOptions = {}): Promise<KList<T>> {
+    await ioTurn();
     const info = this.info(ref);
     this.actions.push({ verb: 'list', resource: ref.resource, namespace: o.namespace });
     const filter = this.filter(info, o.namespace, o.labelSelector, o.fieldSelector);
@@ -144,6 +146,7 @@ export class FakeClient implements ControllerClient {
   // -- writes ------------------------------------------------------------------------------
 
   async create<T extends KObject = KObject>(ref: ResourceRef, body: KObject, o: WriteOptions & { namespace?: string } = {}): Promise<T> {
+    await ioTurn();
     const info = this.info(ref);
     const obj = structuredClone(body);
     const meta = (obj.metadata ??= {});
@@ -187,6 +190,7 @@ export class FakeClient implements ControllerClient {
   }
 
   async update<T extends KObject = KObject>(ref: ResourceRef, body: KObject, o: WriteOptions & { subresource?: 'status' } = {}): Promise<T> {
+    await ioTurn();
     const ns = this.ns(ref, body.metadata?.namespace);
     const name = body.metadata?.name ?? '';
     this.actions.push({ verb: 'update', resource: ref.resource, namespace: ns, name, subresource: o.subresource });
@@ -195,6 +199,7 @@ export class FakeClient implements ControllerClient {
 
   async patch<T extends KObject = KObject>(ref: ResourceRef, name: string, patch: unknown, type: PatchType,
     o: WriteOptions & { namespace?: string; subresource?: string } = {}): Promise<T> {
+    await ioTurn();
     const info = this.info(ref);
     const ns = this.ns(ref, o.namespace);
     this.actions.push({ verb: 'patch', resource: ref.resource, namespace: ns, name, subresource: o.subresource });
@@ -274,6 +279,7 @@ export class FakeClient implements ControllerClient {
   }
 
   async delete<T = KObject>(ref: ResourceRef, name: string, o: DeleteOptions & { namespace?: string } = {}): Promise<T> {
+    await ioTurn();
     const info = this.info(ref);
     const ns = this.ns(ref, o.namespace);
     this.actions.push({ verb: 'delete', resource: ref.resource, namespace: ns, name });
@@ -326,6 +332,7 @@ export class FakeClient implements ControllerClient {
   }
 
   async request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+    await ioTurn();
     const pods: ResourceRef = { group: '', version: 'v1', resource: 'pods', namespaced: true };
     const namespaces: ResourceRef = { group: '', version: 'v1', resource: 'namespaces', namespaced: false };
     let m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/binding$/.exec(path);
@@ -443,6 +450,13 @@ export class FakeClient implements ControllerClient {
     return this.actions.filter((a) => a.verb === verb && a.resource === resource).length;
   }
 }
+
+/**
+ * Every call crosses a macrotask boundary, as a real request does. Without it a controller bug
+ * that writes in a loop would spin entirely in microtasks and starve every timer — including the
+ * test's own timeout — instead of failing.
+ */
+const ioTurn = () => new Promise<void>((r) => setImmediate(r));
 
 function collectionId(ref: ResourceRef): string {
   return `${ref.group}/${ref.resource}`;

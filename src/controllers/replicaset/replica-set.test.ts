@@ -153,7 +153,7 @@ test('availableReplicas counts pods ready for at least minReadySeconds', { timeo
     for (const p of client.objects(resources.pods, 'default')) await setPodReady(client, 'default', p.metadata!.name!, true, new Date(now));
     await settle([rc.controller.queue]);
     const status = () => client.objects(resources.replicasets, 'default')[0]!.status as Record<string, number>;
-    assert.deepEqual([status().readyReplicas, status().availableReplicas], [2, 0]);
+    assert.deepEqual([status().readyReplicas, status().availableReplicas ?? 0], [2, 0]);
     now += 31_000;
     await rc.controller.sync('default/slow');
     assert.deepEqual([status().readyReplicas, status().availableReplicas], [2, 2]);

@@ -261,11 +261,11 @@ export class ReplicaSetController {
       .every((k) => (cur[k] ?? 0) === (status[k] ?? 0))
       && JSON.stringify(cur.conditions ?? []) === JSON.stringify(status.conditions ?? []);
     if (same) return status;
-    const body = (base: KObject): KObject => {
-      const out = { ...structuredClone(base), status: { ...structuredClone((base.status as object) ?? {}), ...status } } as KObject;
-      if (!status.conditions) delete (out.status as ReplicaSetStatus).conditions;
-      return out;
-    };
+    // Zero counts are left out, as the real API's omitempty fields are (replicas is not omitempty).
+    const wire: Partial<ReplicaSetStatus> = { ...status };
+    for (const k of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration'] as const) if (!wire[k]) delete wire[k];
+    if (!wire.conditions) delete wire.conditions;
+    const body = (base: KObject): KObject => ({ ...structuredClone(base), status: wire });
     try {
       await this.client.update(resources.replicasets, body(rs), { subresource: 'status' });
     } catch (err) {

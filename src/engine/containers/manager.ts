@@ -1068,8 +1068,15 @@ export class RuncContainerManager implements ContainerManager {
       rmSync(join(this.root, dir), { recursive: true, force: true });
     }
     const inRuntime = new Set(await this.d.runtime.list());
-    // runc containers without any record (a remove cut short): nothing will ever manage them.
-    for (const id of inRuntime) if (!known.has(id)) await this.d.runtime.delete(id, true).catch(() => undefined);
+    // runc containers without any record (a remove cut short): nothing will ever manage them. The
+    // runc root is shared with the node agent's pod sandboxes and containers, which outlive a
+    // server restart for the next agent to re-adopt: only what was made from our bundles is ours.
+    for (const id of inRuntime) {
+      if (known.has(id)) continue;
+      const bundle = (await this.d.runtime.state(id))?.bundle;
+      if (bundle && !bundle.startsWith(this.root + '/')) continue;
+      await this.d.runtime.delete(id, true).catch(() => undefined);
+    }
     for (const rec of records) {
       const id = rec.inspect.Id;
       await this.locked(id, async () => {

@@ -200,10 +200,10 @@ export class RuncRuntime implements Runtime {
     if (!got) throw new BosunError('Conflict', `container ${id} exited before it started`);
   }
 
-  async state(id: string): Promise<{ status: RuntimeStatus; pid: number } | undefined> {
+  async state(id: string): Promise<{ status: RuntimeStatus; pid: number; bundle?: string } | undefined> {
     try {
-      const st = JSON.parse(await run(this.runc, ['--root', this.runcRoot, 'state', id])) as { status: RuntimeStatus; pid: number };
-      return { status: st.status, pid: st.pid };
+      const st = JSON.parse(await run(this.runc, ['--root', this.runcRoot, 'state', id])) as { status: RuntimeStatus; pid: number; bundle?: string };
+      return { status: st.status, pid: st.pid, bundle: st.bundle };
     } catch {
       return undefined;
     }

@@ -54,8 +54,8 @@ export type RuntimeStatus = 'creating' | 'created' | 'running' | 'paused' | 'sto
 export interface Runtime {
   create(opts: CreateOptions): Promise<{ pid: number }>;
   start(id: string): Promise<void>;
-  /** undefined when the runtime does not know the ID. */
-  state(id: string): Promise<{ status: RuntimeStatus; pid: number } | undefined>;
+  /** undefined when the runtime does not know the ID; `bundle` is the OCI bundle it was created from. */
+  state(id: string): Promise<{ status: RuntimeStatus; pid: number; bundle?: string } | undefined>;
   kill(id: string, signal: string, all?: boolean): Promise<void>;
   pause(id: string): Promise<void>;
   resume(id: string): Promise<void>;
