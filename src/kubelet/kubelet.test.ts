@@ -387,3 +387,23 @@ test('securityContext, downwardAPI and hostPath volumes, runAsNonRoot refusal, a
   assert.match(w.message!, /runAsNonRoot and image will run as root/);
   await deletePod('root');
 });
+
+test('a dead sandbox is replaced and the containers restart inside the new one', async () => {
+  await createPod('phoenix', {
+    containers: [{ name: 'c', image: 'busybox:latest', imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] }],
+    terminationGracePeriodSeconds: 1,
+  });
+  const pod = await running('phoenix');
+  const rec = JSON.parse(readFileSync(`${dir}/kubelet/pods/${pod.metadata.uid}/pod.json`, 'utf8')) as { sandbox: { id: string } };
+  await runtime.kill(rec.sandbox.id, 'SIGKILL');
+  const cs = await waitFor('a restart in a new sandbox', async () => {
+    const p = await getPod('phoenix');
+    const c = p.status?.containerStatuses?.[0];
+    return c && c.restartCount >= 1 && c.state.running && c.ready ? c : undefined;
+  });
+  assert.notEqual(cs.containerID, pod.status!.containerStatuses![0].containerID);
+  const now = JSON.parse(readFileSync(`${dir}/kubelet/pods/${pod.metadata.uid}/pod.json`, 'utf8')) as { sandbox: { id: string } };
+  assert.notEqual(now.sandbox.id, rec.sandbox.id);
+  assert.equal((await exec('phoenix', 'c', ['hostname'])).out, 'phoenix\n');
+  await deletePod('phoenix');
+});

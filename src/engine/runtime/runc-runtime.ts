@@ -289,8 +289,10 @@ export class RuncRuntime implements Runtime {
   attachStdin(id: string, stdin: Readable): Promise<void> {
     const sock = join(this.conmonDir, this.cuuid(id), 'attach');
     // conmon's attach socket is SOCK_SEQPACKET (type=5), which Node cannot open; socat bridges
-    // it only while a client is attached. Output is not read here: it is followed in the log.
-    const child = spawn('socat', ['-u', 'STDIN', `UNIX-CONNECT:${sock},type=5`], { stdio: ['pipe', 'ignore', 'ignore'] });
+    // it only while a client is attached. Output is followed in the log, not here, but socat
+    // must still read (and drop) what conmon echoes back: with a one-way `socat -u`, the close
+    // with unread data races conmon's EOF handling and the process's stdin sometimes stays open.
+    const child = spawn('socat', ['STDIO', `UNIX-CONNECT:${sock},type=5`], { stdio: ['pipe', 'ignore', 'ignore'] });
     child.stdin!.on('error', () => undefined);
     stdin.pipe(child.stdin!);
     return new Promise((resolve) => {
