@@ -300,7 +300,7 @@ async function main(): Promise<void> {
     // `destroy` is SIGTERM, then `bosun teardown --data-dir DIR --purge`.
     if (s) await s.destroy();
   };
-  process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void cleanup().finally(() => process.exit(130)));
   const results: RunResult[] = [];
   let dockerMs = NaN;
   try {

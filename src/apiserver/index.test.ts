@@ -6,6 +6,7 @@ import { MemoryStore } from '../store/index.js';
 import { loadInstance } from '../server/instance.js';
 import { KubeClient, resources as R } from '../client/index.js';
 import { startApiServer, type RunningApiServer } from './index.js';
+import { start as startNamespaceController } from '../controllers/namespace/index.js';
 
 let dir: string;
 let server: RunningApiServer;
@@ -203,7 +204,10 @@ describe('registry', () => {
     w.close();
   });
 
-  test('namespace deletion: Terminating refuses creates, then the namespace and its objects go', async () => {
+  test('namespace deletion: Terminating refuses creates, then the namespace controller empties it and it goes', async () => {
+    // Emptying is the controller's job; the server's part is Terminating, the refusals and finalize.
+    const controller = startNamespaceController(kc, { log: () => undefined });
+    await controller.ready;
     await kc.create(R.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'doomed' } });
     await kc.create(R.configmaps, cm('inside', {}, 'doomed'));
     await kc.create(R.configmaps, { ...cm('held', {}, 'doomed'), metadata: { name: 'held', namespace: 'doomed', finalizers: ['example.com/hold'] } });
@@ -216,6 +220,7 @@ describe('registry', () => {
     w.close();
     await assert.rejects(kc.get(R.namespaces, 'doomed'), isKind('NotFound'));
     await assert.rejects(kc.get(R.configmaps, 'inside', 'doomed'), isKind('NotFound'));
+    await controller.stop();
   });
 
   test('services get a clusterIP from the instance range; pods bind once', async () => {

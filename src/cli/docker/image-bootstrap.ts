@@ -1,13 +1,11 @@
 /** `bosun image bootstrap debian`: debootstrap a rootfs, then import it with a PATH set. */
-import { createReadStream, rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Transform } from 'node:stream';
 import { parseArgs } from '../args.js';
 import type { Verb } from '../types.js';
 import { debootstrapRootfsTar } from '../image-bootstrap.js';
 import { clientFor, dataDirFlag } from './client.js';
-import { humanSize } from './format.js';
-import { progressLine, showProgress } from './streams.js';
+import { progressLine, showProgress, uploadWithProgress } from './streams.js';
 
 export const bootstrapVerb: Verb = {
   name: 'bootstrap',
@@ -38,23 +36,14 @@ export const bootstrapVerb: Verb = {
     }
     line.done(`done in ${Math.round((Date.now() - started) / 1000)}s`);
     try {
-      const total = statSync(tar).size;
-      const upload = progressLine('import');
-      let sent = 0;
-      const counter = new Transform({
-        transform(chunk: Buffer, _e, cb) {
-          sent += chunk.length;
-          upload.update(`${humanSize(sent)} / ${humanSize(total)}`);
-          cb(null, chunk);
-        },
-      });
+      const up = uploadWithProgress(tar, 'import');
       const res = await client.request('POST', '/images/create', {
         query: { fromSrc: '-', repo: tag, changes: ['ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'CMD ["bash"]'], message: `debootstrap ${suite}` },
-        upload: createReadStream(tar).pipe(counter),
+        upload: up.stream,
         headers: { 'Content-Type': 'application/x-tar' },
       });
       const msgs = await showProgress(res, { quiet: true });
-      upload.done(`${humanSize(total)} sent`);
+      up.finish();
       console.log(`${tag} ${msgs.map((m) => m.status).filter(Boolean).pop() ?? ''}`.trim());
       return 0;
     } finally {

@@ -5,7 +5,7 @@ import { parseArgs } from '../args.js';
 import type { Verb } from '../types.js';
 import { clientFor, dataDirFlag } from './client.js';
 import { ago, humanSize, shortId, table } from './format.js';
-import { showProgress } from './streams.js';
+import { showProgress, uploadWithProgress } from './streams.js';
 import { filtersFrom } from './ps.js';
 import { inspectVerb } from './inspect.js';
 import { bootstrapVerb } from './image-bootstrap.js';
@@ -96,12 +96,14 @@ export const importVerb: Verb = {
     const [file, ref] = positionals;
     if (!file) { console.error('bosun import: requires at least 1 argument'); return 1; }
     if (file !== '-' && !existsSync(file)) { console.error(`Error: open ${file}: no such file or directory`); return 1; }
+    const up = file === '-' ? undefined : uploadWithProgress(file, 'import');
     const res = await clientFor(flags).request('POST', '/images/create', {
       query: { fromSrc: '-', repo: ref, changes: flags.change as string[], message: flags.message as string | undefined },
-      upload: file === '-' ? process.stdin : createReadStream(file),
+      upload: up?.stream ?? process.stdin,
       headers: { 'Content-Type': 'application/x-tar' },
     });
     const msgs = await showProgress(res, { quiet: true });
+    up?.finish();
     const id = msgs.map((m) => m.status).filter(Boolean).pop();
     if (id) console.log(id);
     return 0;
@@ -132,12 +134,14 @@ export const loadVerb: Verb = {
     const input = flags.input as string | undefined;
     if (!input && process.stdin.isTTY) { console.error('Error: requested load from stdin, but stdin is empty'); return 1; }
     if (input && !existsSync(input)) { console.error(`Error: open ${input}: no such file or directory`); return 1; }
+    const up = input && !flags.quiet ? uploadWithProgress(input, 'load') : undefined;
     const res = await clientFor(flags).request('POST', '/images/load', {
       query: { quiet: Boolean(flags.quiet) },
-      upload: input ? createReadStream(input) : process.stdin,
+      upload: up?.stream ?? (input ? createReadStream(input) : process.stdin),
       headers: { 'Content-Type': 'application/x-tar' },
     });
     await showProgress(res);
+    up?.finish();
     return 0;
   },
 };

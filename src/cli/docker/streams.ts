@@ -5,7 +5,10 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import { createReadStream, statSync } from 'node:fs';
+import { Transform, type Readable } from 'node:stream';
 import { BosunError } from '../../errors/index.js';
+import { humanSize } from './format.js';
 import { Demuxer } from '../../engine/daemon/stdcopy.js';
 import type { EngineClient } from './client.js';
 
@@ -141,4 +144,19 @@ export function progressLine(label: string): { update(text: string): void; done(
       process.stderr.write(`${tty ? '\r\x1b[2K' : ''}${label}: ${text}\n`);
     },
   };
+}
+
+/** A file as an upload body, with a progress line (bytes sent of the file's size) on a terminal. */
+export function uploadWithProgress(path: string, label: string): { stream: Readable; finish(): void } {
+  const total = statSync(path).size;
+  const line = progressLine(label);
+  let sent = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      sent += chunk.length;
+      line.update(`${humanSize(sent)} / ${humanSize(total)}`);
+      cb(null, chunk);
+    },
+  });
+  return { stream: createReadStream(path).pipe(counter), finish: () => line.done(`${humanSize(total)} sent`) };
 }

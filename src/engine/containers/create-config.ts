@@ -128,7 +128,9 @@ export function buildConfig(id: string, name: string, req: CreateRequest, image:
   hc.RestartPolicy = { Name: rp.Name || 'no', MaximumRetryCount: rp.MaximumRetryCount ?? 0 };
 
   // Command
-  const entrypoint = asList(req.Entrypoint) ?? (ic.Entrypoint ?? undefined);
+  // `--entrypoint ""` arrives as [""]: no entrypoint at all, not an empty program name.
+  const askedEntrypoint = asList(req.Entrypoint);
+  const entrypoint = askedEntrypoint ? askedEntrypoint.filter((a, i) => !(i === 0 && a === '' && askedEntrypoint.length === 1)) : ic.Entrypoint ?? undefined;
   // An Entrypoint in the request resets the image's Cmd, as Docker does.
   const cmd = asList(req.Cmd) ?? (req.Entrypoint !== undefined && req.Entrypoint !== null ? undefined : ic.Cmd ?? undefined);
   const args = [...(entrypoint ?? []), ...(cmd ?? [])];

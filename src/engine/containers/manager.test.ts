@@ -328,3 +328,25 @@ test('teardownEngine kills and removes everything of the instance, twice safely'
   assert.equal((await m.inspect(Id)).State.Running, false);
   await m.remove(Id);
 });
+
+test('config: missing WorkingDir is made, --entrypoint "" resets, users by name and uid:gid, hostname', async () => {
+  await setup;
+  const run = async (req: Partial<Parameters<RuncContainerManager['create']>[1]>) => {
+    const { Id } = await m.create(undefined, { Image: 'busybox', HostConfig: { NetworkMode: 'none' }, ...req });
+    const w = m.wait(Id, 'next-exit');
+    await m.start(Id);
+    const code = (await w).StatusCode;
+    const out = (await collectLogs(Id)).stdout;
+    await m.remove(Id);
+    return { code, out };
+  };
+  assert.deepEqual(await run({ WorkingDir: '/new/dir', Cmd: ['pwd'] }), { code: 0, out: '/new/dir\n' });
+  assert.deepEqual(await run({ Entrypoint: [''], Cmd: ['echo', 'hi'] }), { code: 0, out: 'hi\n' });
+  assert.deepEqual(await run({ User: 'nobody', Cmd: ['id', '-u'] }), { code: 0, out: '65534\n' });
+  assert.deepEqual(await run({ User: '1000:1000', Cmd: ['id'] }), { code: 0, out: 'uid=1000 gid=1000\n' });
+  assert.deepEqual(await run({ Hostname: 'myhost', Cmd: ['sh', '-c', 'hostname; cat /etc/hostname'] }), { code: 0, out: 'myhost\nmyhost\n' });
+  const { Id } = await m.create(undefined, { Image: 'busybox', User: 'nosuchuser', Cmd: ['true'], HostConfig: { NetworkMode: 'none' } });
+  await assert.rejects(m.start(Id), (e: { message: string }) => /unable to find user nosuchuser/.test(e.message));
+  assert.deepEqual(mountsUnderDataDir(), [], 'the short host mount for the user lookup is gone');
+  await m.remove(Id);
+});

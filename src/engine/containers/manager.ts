@@ -277,7 +277,8 @@ export class RuncContainerManager implements ContainerManager {
 
   async list(opts: { all?: boolean; limit?: number; size?: boolean; filters?: Record<string, string[]> } = {}): Promise<ContainerSummary[]> {
     const filters = opts.filters ?? {};
-    const images = await this.d.images.list().catch(() => []);
+    // Image records are only needed to match `ancestor` by tag and to size containers.
+    const images = filters.ancestor?.length || opts.size ? await this.d.images.list().catch(() => []) : [];
     const refsOf = (imageId: string) => images.find((i) => i.id === imageId)?.repoTags ?? [];
     let recs = [...this.recs.values()].sort((a, b) => Date.parse(b.inspect.Created) - Date.parse(a.inspect.Created) || (b.inspect.Id < a.inspect.Id ? -1 : 1));
     const bound = (key: 'before' | 'since') => {
@@ -290,7 +291,7 @@ export class RuncContainerManager implements ContainerManager {
     if (before) recs = recs.filter((r) => r.inspect.Created < before);
     if (since) recs = recs.filter((r) => r.inspect.Created > since);
     const showAll = opts.all || (opts.limit !== undefined && opts.limit > 0) || Boolean(filters.status?.length || filters.exited?.length);
-    recs = recs.filter((r) => (showAll || r.inspect.State.Running) && matchesFilters(r.inspect, filters, refsOf));
+    recs = recs.filter((r) => (showAll || r.inspect.State.Running || r.inspect.State.Restarting) && matchesFilters(r.inspect, filters, refsOf));
     if (opts.limit !== undefined && opts.limit > 0) recs = recs.slice(0, opts.limit);
     const out: ContainerSummary[] = [];
     for (const r of recs) {
@@ -995,7 +996,6 @@ export class RuncContainerManager implements ContainerManager {
     try {
       handle = await this.d.runtime.exec({ containerId: rec.inspect.Id, execId, dir, process: proc, stdin: withStdin, terminal: tty });
     } catch (err) {
-      ex.exitCode = 126;
       rmSync(dir, { recursive: true, force: true });
       const e = toBosunError(err);
       const nf = /executable file not found|no such file or directory/.test(e.message);

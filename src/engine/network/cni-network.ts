@@ -3,9 +3,16 @@
  * instance owns, iptables chains under its chainPrefix, fence routes for its subnets, and the
  * embedded DNS server on every user network's gateway.
  *
- * Mutations are serialized in-process (one queue): each one reads the in-memory view, changes
- * the host, then persists, and rules are rebuilt from the whole state after any change of ports
- * or bridges (see rules.ts), so a crash is repaired by the next start().
+ * Concurrency: network-level mutations (create, remove, prune, start) run under one in-process
+ * lock; attach and detach hold it only for their bookkeeping (endpoint record, interface name,
+ * port reservation), and run the CNI plugins outside it, side by side (host-local IPAM serializes
+ * its lease files with its own file lock), bounded by a process pool. Operations of one container
+ * key are serialized among themselves (KeyedLock). Rules are rebuilt from the whole in-memory state
+ * (see rules.ts) by one coalesced sync, only when published ports or bridges change, so a crash is
+ * repaired by the next start().
+ *
+ * Endpoint states: "adding" (record written, CNI ADD running), "ready", "removing" (CNI DEL
+ * running); start() releases every endpoint that is not "ready".
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -20,16 +27,25 @@ import { mountPoints, NetnsDir } from './netns.js';
 import { NetworkFiles, type Endpoint, type StoredNetwork } from './store.js';
 import { deleteBridge, ensureBridge } from './bridge.js';
 import { ensureFenceRoute, removeFenceRoute, FENCE_METRIC } from './fence.js';
-import { applyRules, dnatPorts, ensureJumps } from './iptables.js';
+import { applyRules, dnatPorts, ensureJumps, type DnatPort } from './iptables.js';
 import { reservePorts } from './ports.js';
 import { invokeCni } from './cni-plugin.js';
 import { resolveName, type NameView } from './name-resolver.js';
 import { releaseLeases } from './leases.js';
 import { teardownNetwork } from './teardown.js';
 import { runOk } from './exec.js';
-import type { RuleState } from './rules.js';
+import { chains, type RuleState } from './rules.js';
+import { KeyedLock } from './keyed-lock.js';
+import { Limiter } from './limiter.js';
+import { CoalescedSync } from './coalesced-sync.js';
+import type { PortBinding } from './types.js';
 
 const PREDEFINED = ['bridge', 'host', 'none'] as const;
+/**
+ * CNI plugin runs at once. Each run is a bridge plugin that execs host-local; both mostly wait on
+ * the kernel's rtnl lock and the IPAM file lock, so a few more than the cores keeps them busy.
+ */
+const CNI_PARALLEL = 8;
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
 const newId = () => randomBytes(32).toString('hex');
@@ -77,7 +93,11 @@ export class CniNetwork implements Network {
   private readonly eps = new Map<string, Endpoint>();
   private readonly dns = new Map<string, DnsServer>();
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly perKey = new KeyedLock();
+  private readonly cni = new Limiter(CNI_PARALLEL);
+  private readonly rules = new CoalescedSync(() => applyRules(this.ruleState()));
   private readonly supernet: Cidr;
+  private dnatRead: Promise<DnatPort[]> | undefined;
 
   constructor(private readonly instance: Instance, private readonly events: EngineEvents) {
     this.files = new NetworkFiles(instance.paths.networks);
@@ -123,6 +143,7 @@ export class CniNetwork implements Network {
   private ruleState(): RuleState {
     const ports = [];
     for (const e of this.eps.values()) {
+      if (e.state !== 'ready') continue;
       for (const p of e.attachment?.ports ?? []) ports.push({ ...p, ip: e.attachment!.ipAddress });
     }
     return {
@@ -169,12 +190,12 @@ export class CniNetwork implements Network {
       const mounted = new Set(mountPoints());
       for (const e of [...this.eps.values()]) {
         const alive = mounted.has(e.netnsPath) || (!e.netnsPath.startsWith(`${this.netns.dir}/`) && existsSync(e.netnsPath));
-        if (e.state === 'adding' || !alive || !this.nets.has(e.networkId)) {
+        if (e.state !== 'ready' || !alive || !this.nets.has(e.networkId)) {
           await this.release(e).catch((err: Error) => console.error(`releasing endpoint ${e.key} on ${e.networkId}: ${err.message}`));
         }
       }
 
-      await applyRules(this.ruleState());
+      await this.rules.request();
       await ensureJumps(this.instance.chainPrefix);
       for (const n of this.nets.values()) if (this.isUserBridge(n)) await this.startDns(n);
     });
@@ -280,13 +301,13 @@ export class CniNetwork implements Network {
         if (outside) await ensureFenceRoute(formatCidr(subnet));
         await ensureBridge(bridge, this.gatewayCidr(n));
         this.nets.set(n.record.Id, n);
-        await applyRules(this.ruleState());
+        await this.rules.request();
         this.files.saveNetwork(n);
       } catch (e) {
         this.nets.delete(n.record.Id);
         await deleteBridge(bridge).catch(() => undefined);
         if (outside) await removeFenceRoute(formatCidr(subnet));
-        await applyRules(this.ruleState()).catch(() => undefined);
+        await this.rules.request().catch(() => undefined);
         throw e;
       }
       await this.startDns(n);
@@ -357,7 +378,7 @@ export class CniNetwork implements Network {
     await this.stopDns(n.record.Id);
     if (n.bridge) await deleteBridge(n.bridge);
     this.nets.delete(n.record.Id);
-    await applyRules(this.ruleState());
+    await this.rules.request();
     for (const c of n.record.IPAM.Config) if (!within(parseCidr(c.Subnet), this.supernet)) await removeFenceRoute(c.Subnet);
     rmSync(join(this.instance.paths.cni, n.record.Id), { recursive: true, force: true });
     this.files.deleteNetwork(n.record.Id);
@@ -379,14 +400,15 @@ export class CniNetwork implements Network {
   // ---- namespaces and endpoints --------------------------------------------------------------
 
   async createNetns(key: string): Promise<string> {
-    return this.netns.create(key);
+    return this.perKey.run(key, () => this.netns.create(key));
   }
 
   async removeNetns(key: string): Promise<void> {
-    await this.locked(async () => {
-      for (const e of [...this.eps.values()]) if (e.key === key) await this.release(e, true);
+    await this.perKey.run(key, async () => {
+      const eps = [...this.eps.values()].filter((e) => e.key === key);
+      await Promise.all(eps.map((e) => this.release(e, true)));
+      await this.netns.remove(key);
     });
-    await this.netns.remove(key);
   }
 
   private cniConf(n: StoredNetwork): { type: string } & Record<string, unknown> {
@@ -409,44 +431,20 @@ export class CniNetwork implements Network {
   }
 
   async attach(key: string, netnsPath: string, networkRef: string, opts: AttachOptions): Promise<Attachment> {
-    return this.locked(async () => {
-      const n = this.find(networkRef === 'default' ? 'bridge' : networkRef);
-      const id = n.record.Id;
-      const existing = this.eps.get(`${key}@${id}`);
-      if (existing?.state === 'ready' && existing.attachment) return existing.attachment;
-      if (existing) await this.release(existing);
-
-      if (!n.bridge) {
-        // host and none: Docker lists an endpoint, but there is nothing to plug in.
-        return { networkId: id, networkName: n.record.Name, endpointId: endpointId(key, id), ipAddress: '', ipPrefixLen: 0, gateway: '', macAddress: '', aliases: opts.aliases ?? [], ports: [] };
-      }
-
+    return this.perKey.run(key, async () => {
+      const foreign = opts.ports?.length ? await this.foreignDnat() : [];
+      const step = await this.locked(() => this.beginAttach(key, netnsPath, networkRef, opts, foreign));
+      if ('done' in step) return step.done;
+      const { ep, n } = step;
       const c = n.record.IPAM.Config[0];
-      const subnet = parseCidr(c.Subnet);
-      if (opts.ipv4Address) {
-        const ip = parseIp(opts.ipv4Address);
-        if (ip === undefined || !contains(subnet, ip) || ip === subnet.base || ip === parseIp(c.Gateway)) {
-          throw badRequest(`invalid IPv4 address ${opts.ipv4Address}: not an available host address of ${c.Subnet}`);
-        }
-        if (this.endpointsOn(id).some((e) => e.attachment?.ipAddress === opts.ipv4Address)) throw conflict(`Address already in use: ${opts.ipv4Address} on network ${n.record.Name}`);
-      }
-      const ports = opts.ports?.length ? await reservePorts(opts.name || key.slice(0, 12), opts.ports, await dnatPorts()) : [];
-
-      const taken = new Set([...this.eps.values()].filter((e) => e.key === key).map((e) => e.ifName));
-      let ifName = 'eth0';
-      for (let i = 0; taken.has(ifName); i++) ifName = `eth${i + 1}`;
-      const ep: Endpoint = {
-        key, networkId: id, netnsPath, ifName, state: 'adding', name: opts.name, aliases: opts.aliases ?? [], hostname: opts.hostname,
-        requestedIp: opts.ipv4Address, requestedPorts: opts.ports ?? [],
-      };
-      this.files.saveEndpoint(ep);
-      this.eps.set(`${key}@${id}`, ep);
+      const id = n.record.Id;
       try {
-        const res = await invokeCni('ADD', this.cniConf(n), { containerId: key, netns: netnsPath, ifName, extra: opts.ipv4Address ? { IP: opts.ipv4Address } : undefined });
+        const res = await this.cni.run(() => invokeCni('ADD', this.cniConf(n), { containerId: key, netns: netnsPath, ifName: ep.ifName, extra: opts.ipv4Address ? { IP: opts.ipv4Address } : undefined }));
         const ipc = res?.ips?.[0];
         if (!ipc) throw internal(`CNI bridge returned no address for ${key} on ${n.record.Name}`);
         const [ip, len] = ipc.address.split('/');
         const iface = ipc.interface !== undefined ? res!.interfaces?.[ipc.interface] : res!.interfaces?.find((x) => x.sandbox);
+        const ports = ep.reservedPorts ?? [];
         ep.attachment = {
           networkId: id,
           networkName: n.record.Name,
@@ -458,9 +456,10 @@ export class CniNetwork implements Network {
           aliases: ep.aliases,
           ports,
         };
+        delete ep.reservedPorts;
         ep.state = 'ready';
-        if (ports.length) await applyRules(this.ruleState());
         this.files.saveEndpoint(ep);
+        if (ports.length) await this.rules.request();
       } catch (e) {
         await this.release(ep).catch(() => undefined);
         throw e;
@@ -470,8 +469,69 @@ export class CniNetwork implements Network {
     });
   }
 
+  /**
+   * The part of attach that needs the lock: the network must not be removed under it, and the
+   * address, interface name and host ports it claims must not be claimed twice. It ends with the
+   * endpoint recorded as "adding", which is what later attaches see.
+   */
+  private async beginAttach(key: string, netnsPath: string, networkRef: string, opts: AttachOptions, foreign: DnatPort[]): Promise<{ done: Attachment } | { ep: Endpoint; n: StoredNetwork }> {
+    const n = this.find(networkRef === 'default' ? 'bridge' : networkRef);
+    const id = n.record.Id;
+    const existing = this.eps.get(`${key}@${id}`);
+    if (existing?.state === 'ready' && existing.attachment) return { done: existing.attachment };
+    if (existing) await this.release(existing);
+
+    if (!n.bridge) {
+      // host and none: Docker lists an endpoint, but there is nothing to plug in.
+      return { done: { networkId: id, networkName: n.record.Name, endpointId: endpointId(key, id), ipAddress: '', ipPrefixLen: 0, gateway: '', macAddress: '', aliases: opts.aliases ?? [], ports: [] } };
+    }
+
+    const c = n.record.IPAM.Config[0];
+    const subnet = parseCidr(c.Subnet);
+    if (opts.ipv4Address) {
+      const ip = parseIp(opts.ipv4Address);
+      if (ip === undefined || !contains(subnet, ip) || ip === subnet.base || ip === parseIp(c.Gateway)) {
+        throw badRequest(`invalid IPv4 address ${opts.ipv4Address}: not an available host address of ${c.Subnet}`);
+      }
+      if (this.endpointsOn(id).some((e) => (e.attachment?.ipAddress ?? e.requestedIp) === opts.ipv4Address)) throw conflict(`Address already in use: ${opts.ipv4Address} on network ${n.record.Name}`);
+    }
+    const ports = opts.ports?.length ? await reservePorts(opts.name || key.slice(0, 12), opts.ports, [...foreign, ...this.ownPorts()]) : [];
+
+    const taken = new Set([...this.eps.values()].filter((e) => e.key === key).map((e) => e.ifName));
+    let ifName = 'eth0';
+    for (let i = 0; taken.has(ifName); i++) ifName = `eth${i + 1}`;
+    const ep: Endpoint = {
+      key, networkId: id, netnsPath, ifName, state: 'adding', name: opts.name, aliases: opts.aliases ?? [], hostname: opts.hostname,
+      requestedIp: opts.ipv4Address, requestedPorts: opts.ports ?? [], ...(ports.length ? { reservedPorts: ports } : {}),
+    };
+    this.files.saveEndpoint(ep);
+    this.eps.set(`${key}@${id}`, ep);
+    return { ep, n };
+  }
+
+  /**
+   * DNAT rules of other instances and other tools, read before taking the lock (it costs a spawn),
+   * one read shared by every attach that asks while it runs: they race with those foreign writers
+   * anyway. This instance's own ports come from memory, where in-flight reservations are too.
+   */
+  private foreignDnat(): Promise<DnatPort[]> {
+    if (!this.dnatRead) {
+      const own = chains(this.instance.chainPrefix).ports;
+      this.dnatRead = dnatPorts().then((all) => all.filter((d) => d.chain !== own)).finally(() => { this.dnatRead = undefined; });
+    }
+    return this.dnatRead;
+  }
+
+  /** Host ports this instance's endpoints hold, those still being attached or detached included. */
+  private ownPorts(): DnatPort[] {
+    const chain = chains(this.instance.chainPrefix).ports;
+    return [...this.eps.values()].flatMap((e) =>
+      (e.attachment?.ports ?? e.reservedPorts ?? []).map((p: PortBinding) => ({ protocol: p.protocol, hostIp: p.hostIp, from: p.hostPort, to: p.hostPort, chain })),
+    );
+  }
+
   async detach(key: string, netnsPath: string, networkRef: string): Promise<void> {
-    await this.locked(async () => {
+    await this.perKey.run(key, async () => {
       let n: StoredNetwork;
       try {
         n = this.find(networkRef === 'default' ? 'bridge' : networkRef);
@@ -481,16 +541,22 @@ export class CniNetwork implements Network {
       }
       const ep = this.eps.get(`${key}@${n.record.Id}`);
       if (!ep) return;
-      await this.release({ ...ep, netnsPath: netnsPath || ep.netnsPath }, true);
+      await this.release(ep, true, netnsPath || ep.netnsPath);
     });
   }
 
-  /** CNI DEL (gives the IP lease back), record and rules removed. Callers hold the lock. */
-  private async release(ep: Endpoint, announce = false): Promise<void> {
+  /**
+   * CNI DEL (gives the IP lease back), then the record, then the rules if it published ports.
+   * Needs no lock: the endpoint stays in the map (blocking removal of its network, keeping its
+   * ports reserved) until its lease is gone, and its key's operations are serialized.
+   */
+  private async release(ep: Endpoint, announce = false, netnsPath = ep.netnsPath): Promise<void> {
     const n = this.nets.get(ep.networkId);
+    ep.state = 'removing';
+    this.files.saveEndpoint(ep);
     if (n?.bridge) {
       try {
-        await invokeCni('DEL', this.cniConf(n), { containerId: ep.key, netns: ep.netnsPath, ifName: ep.ifName });
+        await this.cni.run(() => invokeCni('DEL', this.cniConf(n), { containerId: ep.key, netns: netnsPath, ifName: ep.ifName }));
       } catch {
         // The plugin could not finish (a namespace half gone): its lease must still go, or the
         // address is lost until teardown. The veth dies with the namespace.
@@ -500,9 +566,12 @@ export class CniNetwork implements Network {
       rmSync(join(this.instance.paths.cni, ep.networkId), { recursive: true, force: true });
     }
     const hadPorts = Boolean(ep.attachment?.ports.length);
-    this.eps.delete(`${ep.key}@${ep.networkId}`);
-    this.files.deleteEndpoint(ep.key, ep.networkId);
-    if (hadPorts) await applyRules(this.ruleState());
+    const k = `${ep.key}@${ep.networkId}`;
+    if (this.eps.get(k) === ep) {
+      this.eps.delete(k);
+      this.files.deleteEndpoint(ep.key, ep.networkId);
+    }
+    if (hadPorts) await this.rules.request();
     if (announce && n) this.events.emit('network', 'disconnect', n.record.Id, { container: ep.key, name: n.record.Name, type: n.record.Driver });
   }
 

@@ -235,6 +235,40 @@ describe('CniNetwork', () => {
     assert.ok(!readdirSync(join(inst.paths.cni, a.networkId)).includes(a.ipAddress));
   });
 
+  it('attaches 20 namespaces concurrently with distinct, reachable addresses and detaches them all concurrently', async () => {
+    const r = await net.create('burst');
+    const keys = Array.from({ length: 20 }, (_, i) => `dddd${String(i).padStart(20, '0')}`);
+    const nss = await Promise.all(keys.map((k) => net.createNetns(k)));
+    // Every fifth one also publishes a port with hostPort 0: concurrent reservations must not pick the same one.
+    const pub = (i: number) => i % 5 === 0;
+    const atts = await Promise.all(keys.map((k, i) => net.attach(k, nss[i], 'burst', {
+      name: `burst${i}`,
+      ...(pub(i) ? { ports: [{ hostIp: '127.0.0.1', hostPort: 0, containerPort: 8080, protocol: 'tcp' as const }] } : {}),
+    })));
+    const ips = atts.map((a) => a.ipAddress);
+    assert.equal(new Set(ips).size, 20, ips.join(' '));
+    const hostPorts = atts.filter((_, i) => pub(i)).map((a) => a.ports[0]?.hostPort);
+    assert.equal(new Set(hostPorts).size, 4, hostPorts.join(' '));
+    for (const ip of ips) {
+      const p = sh('busybox', ['ping', '-c', '1', '-W', '5', ip]);
+      assert.equal(p.status, 0, `${ip} unreachable: ${p.stdout}${p.stderr}`);
+    }
+    // Each one's published port leads to its own address.
+    const nat = sh('iptables-save', ['-t', 'nat']).stdout;
+    for (const [i, a] of atts.entries()) {
+      if (pub(i)) assert.ok(nat.includes(`--dport ${a.ports[0].hostPort} -j DNAT --to-destination ${a.ipAddress}:8080`), `no DNAT for ${a.ipAddress}`);
+    }
+
+    await Promise.all(keys.map((k, i) => net.detach(k, nss[i], 'burst')));
+    const leases = readdirSync(join(inst.paths.cni, r.Id)).filter((f) => /^\d+\.\d+\.\d+\.\d+$/.test(f));
+    assert.deepEqual(leases, []);
+    const natAfter = sh('iptables-save', ['-t', 'nat']).stdout;
+    for (const a of atts) assert.ok(!natAfter.includes(`--to-destination ${a.ipAddress}:`), `DNAT to ${a.ipAddress} left`);
+    await Promise.all(keys.map((k) => net.removeNetns(k)));
+    // No endpoint is left on it, or this would be a Conflict.
+    await net.remove('burst');
+  });
+
   it('fences the supernet: with a bridge deleted, nothing routes out the default interface', async () => {
     const n = await net.create('fenced');
     const sub = n.IPAM.Config[0].Subnet.split('/')[0].split('.');

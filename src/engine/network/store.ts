@@ -7,8 +7,9 @@
  *     endpoints/<key>@<network id>.json   Endpoint: one container's attachment to one network
  *   DIR/engine/cni/<network id>/          host-local IPAM leases (owned by the plugin)
  *
- * An endpoint file is written (state "adding") before CNI ADD runs, so a crash in between leaves
- * a record that the next start turns into a CNI DEL, and no IP lease is ever orphaned.
+ * An endpoint file is written (state "adding") before CNI ADD runs, and rewritten ("removing")
+ * before CNI DEL runs, so a crash in between leaves a record that the next start turns into a
+ * CNI DEL, and no IP lease is ever orphaned.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,12 +26,14 @@ export interface Endpoint {
   networkId: string;
   netnsPath: string;
   ifName: string;
-  state: 'adding' | 'ready';
+  state: 'adding' | 'ready' | 'removing';
   name: string;
   aliases: string[];
   hostname?: string;
   requestedIp?: string;
   requestedPorts: PortBinding[];
+  /** Host ports reserved for it (hostPort 0 resolved) while CNI ADD runs; then in attachment. */
+  reservedPorts?: PortBinding[];
   /** Set once CNI ADD succeeded. */
   attachment?: Attachment;
 }
