@@ -236,7 +236,8 @@ describe('registry', () => {
     await kc.request('POST', '/api/v1/namespaces/default/pods/p/binding', bind);
     await assert.rejects(kc.request('POST', '/api/v1/namespaces/default/pods/p/binding', bind), isKind('Conflict'));
     assert.equal((await kc.get<any>(R.pods, 'p')).spec.nodeName, 'n1');
-    await assert.rejects(kc.request('GET', '/api/v1/namespaces/default/pods/p/log'), isKind('NotFound'));
+    // No node agent is connected to this server: the pod's node cannot be reached.
+    await assert.rejects(kc.request('GET', '/api/v1/namespaces/default/pods/p/log'), isKind('Unavailable'));
   });
 
   test('watch from a compacted resourceVersion ends with an ERROR event carrying 410 Expired', async () => {

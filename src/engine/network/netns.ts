@@ -49,8 +49,9 @@ export class NetnsDir {
     return join(this.dir, key);
   }
 
-  async ensureShared(): Promise<void> {
-    const self = mounts().filter((m) => m.target === this.dir);
+  /** `current`: a mountinfo snapshot the caller already read (create reads it once for both checks). */
+  async ensureShared(current: MountInfo[] = mounts()): Promise<void> {
+    const self = current.filter((m) => m.target === this.dir);
     if (self.length && self[self.length - 1].shared) return;
     mkdirSync(this.dir, { recursive: true, mode: 0o755 });
     if (!self.length) await runOk('mount', ['--bind', this.dir, this.dir]);
@@ -59,8 +60,9 @@ export class NetnsDir {
 
   async create(key: string): Promise<string> {
     const file = this.path(key);
-    if (mountPoints().includes(file)) return file;
-    await this.ensureShared();
+    const current = mounts();
+    if (current.some((m) => m.target === file)) return file;
+    await this.ensureShared(current);
     writeFileSync(file, '');
     const r = await run('unshare', [`--net=${file}`, 'ip', 'link', 'set', 'lo', 'up']);
     if (r.code !== 0) {
