@@ -41,6 +41,18 @@ export interface StreamDeps {
   worker(namespace: string, name: string): PodWorker | undefined;
 }
 
+/**
+ * A CRI log time (conmon writes the local offset, e.g. `+00:00`) as kubelet prints it for
+ * `--timestamps`: Go's RFC3339Nano in UTC, trailing zeros of the fraction dropped.
+ */
+export function rfc3339Nano(time: string): string {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(time);
+  if (!m) return time;
+  const frac = (m[2] ?? '').replace(/0+$/, '');
+  const utc = new Date(Date.parse(`${m[1]}${m[3]}`)).toISOString().slice(0, 19);
+  return `${utc}${frac ? `.${frac}` : ''}Z`;
+}
+
 function pick(w: PodWorker, container: string | undefined) {
   const c = w.container(container);
   if (!c) throw new BosunError('BadRequest', `container ${container} is not valid for pod ${w.rec.name}`);
@@ -149,7 +161,7 @@ export function podStreams(d: StreamDeps): PodStreams {
       return (async function* () {
         let sent = 0;
         for await (const rec of readLog(path, { follow, since, tail: o.tailLines, done, signal: o.signal })) {
-          let chunk = o.timestamps ? Buffer.concat([Buffer.from(`${rec.time} `), rec.data]) : rec.data;
+          let chunk = o.timestamps ? Buffer.concat([Buffer.from(`${rfc3339Nano(rec.time ?? '')} `), rec.data]) : rec.data;
           if (o.limitBytes !== undefined) {
             if (sent >= o.limitBytes) return;
             chunk = chunk.subarray(0, o.limitBytes - sent);
