@@ -13,8 +13,13 @@
  *    resolution, so the creation instant is taken as the receive time of the pod's ADDED event
  *    (watch delivery is ~10 ms here, see BENCHMARKS.md); the figure against creationTimestamp
  *    itself is printed too (it over-states by the truncated fraction of a second, 0–1 s);
- *  - the breakdown ADDED → bound to the node (spec.nodeName seen) → Running;
- *  - the time from sending the Deployment create to the watch event in which the last pod is Ready;
+ *  - the breakdown: how the ReplicaSet controller spread the creates (first → last ADDED), then per
+ *    pod ADDED → bound to the node (spec.nodeName seen) → Running;
+ *  - the time from sending the Deployment create to the watch event in which the last pod is Ready,
+ *    and the CPU time spent meanwhile by the server, by the children it reaped (CNI plugins, its
+ *    own runc calls), by the per-pod processes with the children they reaped (conmon double-forks
+ *    away from the server and reaps `runc create` itself), and by the whole machine (other work on
+ *    this shared VM shows there);
  *  - with every pod Ready and 2 s of quiet: VmRSS of the server process (children excluded), and
  *    the host processes per pod besides the pods' own (conmon …: found by the data dir in their
  *    argv, in the host PID namespace so the containers' processes are not counted), with their RSS.
@@ -30,6 +35,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { KubeClient, resources as R } from '../src/client/index.js';
 import type { KObject } from '../src/api/types.js';
@@ -46,6 +52,8 @@ const WORKLOAD = flag('workload') ?? 'httpd';
 if (WORKLOAD !== 'httpd' && WORKLOAD !== 'sleep') throw new Error(`--workload is httpd or sleep, not ${WORKLOAD}`);
 const DOCKER = !process.argv.includes('--no-docker');
 const NAMESPACE = 'default';
+/** USER_HZ: the unit of /proc CPU times (`getconf CLK_TCK`), 100 on every Linux architecture Node runs on. */
+const HZ = 100;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number) => {
@@ -103,18 +111,38 @@ function vmRssKb(pid: number): number {
   }
 }
 
-/** Host-namespace processes (other than the server) that name the data dir in their argv, by comm. */
-function instanceProcesses(dataDir: string, serverPid: number): Map<string, { count: number; rssKb: number }> {
-  const out = new Map<string, { count: number; rssKb: number }>();
+/** Parent pid and clock ticks (USER_HZ) of a process: its own, and of the children it has waited for. */
+function cpuTicks(pid: number): { ppid: number; own: number; children: number } {
+  // Fields after "(comm)": the comm may hold spaces, so split after its closing parenthesis.
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ').map(Number);
+  return { ppid: f[1], own: f[11] + f[12], children: f[13] + f[14] };
+}
+
+/** Busy ticks of the whole machine (every core): /proc/stat's first line minus idle and iowait. */
+function machineBusyTicks(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return f.slice(0, 8).reduce((a, b) => a + b, 0) - f[3] - f[4];
+}
+
+/**
+ * Host-namespace processes that name the data dir in their argv, by comm, with their RSS and CPU
+ * ticks (their own and their reaped children's: conmon reaps `runc create`). The server's own
+ * children (a runc call in flight) are left out: their time lands in the server's children ticks.
+ */
+function instanceProcesses(dataDir: string, serverPid: number): Map<string, { count: number; rssKb: number; ticks: number }> {
+  const out = new Map<string, { count: number; rssKb: number; ticks: number }>();
   for (const n of readdirSync('/proc')) {
     if (!/^\d+$/.test(n) || Number(n) === serverPid || Number(n) === process.pid) continue;
     try {
       if (readlinkSync(`/proc/${n}/ns/pid`) !== hostPidNs) continue;
       if (!readFileSync(`/proc/${n}/cmdline`, 'utf8').includes(dataDir)) continue;
+      const cpu = cpuTicks(Number(n));
+      if (cpu.ppid === serverPid) continue;
       const comm = readFileSync(`/proc/${n}/comm`, 'utf8').trim();
-      const e = out.get(comm) ?? { count: 0, rssKb: 0 };
+      const e = out.get(comm) ?? { count: 0, rssKb: 0, ticks: 0 };
       e.count++;
       e.rssKb += vmRssKb(Number(n));
+      e.ticks += cpu.own + cpu.children;
       out.set(comm, e);
     } catch {
       // exited meanwhile
@@ -152,12 +180,13 @@ async function waitServiceAccount(kc: KubeClient, timeoutMs: number): Promise<vo
 }
 
 interface PodTimes {
-  name: string;
   added: number;
   created: number;
   bound?: number;
   running?: number;
   ready?: number;
+  /** Seen DELETED: a pod replaced mid-run no longer counts towards "all Ready". */
+  deleted?: boolean;
 }
 
 interface RunResult {
@@ -170,8 +199,21 @@ interface RunResult {
   bindMs: number[];
   bindToRunMs: number[];
   allReadyMs: number;
+  /** Create sent → first pod's ADDED, and first → last ADDED: how the ReplicaSet controller spread the creates. */
+  firstAddedMs: number;
+  addedSpreadMs: number;
+  /**
+   * CPU seconds from the create to the last Ready: the server's own, its reaped children's (CNI
+   * plugins …), the per-pod processes' with theirs (conmon and the runc it reaps), the machine's.
+   */
+  cpuServer: number;
+  cpuChildren: number;
+  cpuConmon: number;
+  cpuMachine: number;
+  cpuWindowS: number;
+  cores: number;
   serverRssMb: number;
-  perPod: Map<string, { count: number; rssKb: number }>;
+  perPod: Map<string, { count: number; rssKb: number; ticks: number }>;
   deleteMs: number;
 }
 
@@ -183,6 +225,15 @@ async function runOnce(server: BosunServer, kc: KubeClient, replicas: number): P
   const pods = new Map<string, PodTimes>();
   let applyAt = 0;
   let allReadyAt = 0;
+  const pid = server.proc.pid!;
+  const snapshot = () => ({
+    ...cpuTicks(pid),
+    others: [...instanceProcesses(server.dataDir, pid).values()].reduce((a, e) => a + e.ticks, 0),
+    machine: machineBusyTicks(),
+    at: Date.now(),
+  });
+  let atApply = snapshot();
+  let atReady = atApply;
   let onAllReady: () => void = () => undefined;
   const allReady = new Promise<void>((r) => (onAllReady = r));
   const consumer = (async () => {
@@ -192,15 +243,19 @@ async function runOnce(server: BosunServer, kc: KubeClient, replicas: number): P
       const uid = ev.object.metadata!.uid!;
       let t = pods.get(uid);
       if (!t) {
-        t = { name: ev.object.metadata!.name!, added: now, created: Date.parse(ev.object.metadata!.creationTimestamp ?? '') };
+        t = { added: now, created: Date.parse(ev.object.metadata!.creationTimestamp ?? '') };
         pods.set(uid, t);
       }
-      if (ev.type === 'DELETED') continue;
+      if (ev.type === 'DELETED') {
+        t.deleted = true;
+        continue;
+      }
       if (t.bound === undefined && ev.object.spec?.nodeName) t.bound = now;
       if (t.running === undefined && runningAndStarted(ev.object)) t.running = now;
       if (t.ready === undefined && isReady(ev.object)) t.ready = now;
-      if (!allReadyAt && [...pods.values()].filter((p) => p.ready !== undefined).length >= replicas) {
+      if (!allReadyAt && [...pods.values()].filter((p) => p.ready !== undefined && !p.deleted).length >= replicas) {
         allReadyAt = now;
+        atReady = snapshot();
         onAllReady();
       }
     }
@@ -210,6 +265,7 @@ async function runOnce(server: BosunServer, kc: KubeClient, replicas: number): P
     // The watch request is sent when iteration starts; give it time to be established so the
     // receive times are those of a live stream, not of a replay.
     await sleep(1000);
+    atApply = snapshot();
     applyAt = Date.now();
     await kc.create(R.deployments, deployment(name, replicas), { namespace: NAMESPACE });
     log(`${name}: created; waiting up to ${deadlineMs / 1000} s for ${replicas} Ready pods`);
@@ -217,8 +273,11 @@ async function runOnce(server: BosunServer, kc: KubeClient, replicas: number): P
     await Promise.race([allReady, new Promise((r) => (timer = setTimeout(r, deadlineMs)))]);
     clearTimeout(timer);
     const all = [...pods.values()];
-    const readyCount = all.filter((p) => p.ready !== undefined).length;
-    if (!allReadyAt) log(`${name}: only ${readyCount}/${replicas} Ready after ${deadlineMs / 1000} s`);
+    const readyCount = all.filter((p) => p.ready !== undefined && !p.deleted).length;
+    if (!allReadyAt) {
+      log(`${name}: only ${readyCount}/${replicas} Ready after ${deadlineMs / 1000} s`);
+      atReady = snapshot();
+    }
     await sleep(2000);
     const serverRssMb = vmRssKb(server.proc.pid!) / 1024;
     const perPod = instanceProcesses(server.dataDir, server.proc.pid!);
@@ -244,6 +303,14 @@ async function runOnce(server: BosunServer, kc: KubeClient, replicas: number): P
       bindMs: all.filter((p) => p.bound !== undefined).map((p) => p.bound! - p.added),
       bindToRunMs: startedPods.filter((p) => p.bound !== undefined).map((p) => p.running! - p.bound!),
       allReadyMs: allReadyAt ? allReadyAt - applyAt : NaN,
+      firstAddedMs: Math.min(...all.map((p) => p.added)) - applyAt,
+      addedSpreadMs: Math.max(...all.map((p) => p.added)) - Math.min(...all.map((p) => p.added)),
+      cpuServer: (atReady.own - atApply.own) / HZ,
+      cpuChildren: (atReady.children - atApply.children) / HZ,
+      cpuConmon: (atReady.others - atApply.others) / HZ,
+      cpuMachine: (atReady.machine - atApply.machine) / HZ,
+      cpuWindowS: (atReady.at - atApply.at) / 1000,
+      cores: availableParallelism(),
       serverRssMb,
       perPod,
       deleteMs: left === 0 ? deleteMs : NaN,
@@ -303,6 +370,7 @@ async function main(): Promise<void> {
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void cleanup().finally(() => process.exit(130)));
   const results: RunResult[] = [];
   let dockerMs = NaN;
+  const loadBefore = loadavg()[0];
   try {
     server = await startServer();
     log(`server pid ${server.proc.pid}, data dir ${server.dataDir}`);
@@ -311,7 +379,16 @@ async function main(): Promise<void> {
     const node = await waitNodeReady(kc, 90_000);
     log(`Node ${node} Ready ${((Date.now() - t0) / 1000).toFixed(1)} s after the API answered`);
     await waitServiceAccount(kc, 30_000);
-    for (const n of REPLICAS) results.push(await runOnce(server, kc, n));
+    for (const n of REPLICAS) {
+      try {
+        results.push(await runOnce(server, kc, n));
+      } catch (err) {
+        // The runs already measured are still worth their table.
+        log(`${n} replicas: ${(err as Error).message}`);
+        process.exitCode = 1;
+        break;
+      }
+    }
     if (DOCKER) {
       try {
         dockerMs = await dockerRunDetached(server);
@@ -330,9 +407,13 @@ async function main(): Promise<void> {
     ['pods started / Ready / seen', '', (r) => `${r.started} / ${r.ready} / ${r.distinctPods}`],
     ['startup p50 / p99 ms (ADDED → Running)', 'p99 <= 1000', (r) => `${f(pct(r.startupMs, 50))} / ${f(pct(r.startupMs, 99))}${verdict(r.started ? pct(r.startupMs, 99) <= 1000 : false)}`],
     ['  same from creationTimestamp (1 s res.)', '', (r) => `${f(pct(r.startupByTsMs, 50))} / ${f(pct(r.startupByTsMs, 99))}`],
+    ['create → first pod ADDED / first → last ADDED, ms', '', (r) => `${f(r.firstAddedMs)} / ${f(r.addedSpreadMs)}`],
     ['  ADDED → bound p50 / p99 ms', '', (r) => `${f(pct(r.bindMs, 50))} / ${f(pct(r.bindMs, 99))}`],
     ['  bound → Running p50 / p99 ms', '', (r) => `${f(pct(r.bindToRunMs, 50))} / ${f(pct(r.bindToRunMs, 99))}`],
     ['all Ready, ms after create', '20: <= 8000; 100: <= 15000', (r) => `${f(r.allReadyMs)}${verdict(Number.isFinite(readyTarget(r.replicas)) ? r.allReadyMs <= readyTarget(r.replicas) : undefined)}`],
+    ['CPU s to all Ready: server / its children / conmon+runc', '', (r) => `${f(r.cpuServer, 1)} / ${f(r.cpuChildren, 1)} / ${f(r.cpuConmon, 1)}`],
+    ['  per pod, ms (all three)', '', (r) => f((1000 * (r.cpuServer + r.cpuChildren + r.cpuConmon)) / r.replicas)],
+    ['  whole machine busy (other work included)', '', (r) => `${f(r.cpuMachine, 1)} of ${f(r.cores * r.cpuWindowS, 1)} s`],
     ['server RSS MB, pods running', '<= 300 (100 pods)', (r) => `${f(r.serverRssMb, 1)}${verdict(r.replicas === 100 ? r.serverRssMb <= 300 : undefined)}`],
     ['host processes per pod (besides its own)', '', (r) => [...r.perPod].map(([c, e]) => `${(e.count / r.replicas).toFixed(2)} ${c}`).join(', ') || 'none'],
     ['  their RSS MB total / per pod', '', (r) => {
@@ -343,7 +424,7 @@ async function main(): Promise<void> {
   ];
   const table = [['metric', 'target', ...results.map((r) => `${r.replicas} replicas`)], ...rows.map(([m, t, fn]) => [m, t, ...results.map(fn)])];
   const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length)));
-  console.log(`\nPod startup: Deployment of busybox:latest (${WORKLOAD}), imagePullPolicy Never, one node`);
+  console.log(`\nPod startup: Deployment of busybox:latest (${WORKLOAD}), imagePullPolicy Never, one node; load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`);
   for (const [i, r] of table.entries()) {
     console.log(r.map((cell, c) => cell.padEnd(widths[c])).join(' | '));
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));

@@ -83,13 +83,51 @@ export function debootstrapArgs(opts: BootstrapOptions, target: string, etcApt =
   return [`--variant=${variant}`, suite, target, mirror];
 }
 
-function run(cmd: string, args: string[]): Promise<void> {
+export interface BootstrapHooks {
+  /** debootstrap's latest `I:` line (without the prefix), then `packing` while tar runs. */
+  onProgress?: (text: string) => void;
+  /** Aborting stops debootstrap (its whole process group) and removes everything made so far. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs `cmd` in its own process group. debootstrap prints its I:/W:/E: messages on stdout (its
+ * fd 4) and sends the full log to the target's debootstrap.log, so stdout is what carries both the
+ * progress and the reason of a failure; stderr is kept too for tools that use it.
+ */
+function run(cmd: string, args: string[], hooks: BootstrapHooks = {}): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => { stderr = (stderr + c.toString()).slice(-4000); });
-    child.on('error', (err) => reject(new BosunError('Unavailable', `${cmd}: ${err.message}`)));
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new BosunError('Internal', `${cmd} exited with ${code}: ${stderr.trim()}`))));
+    if (hooks.signal?.aborted) { reject(new BosunError('Unavailable', `${cmd}: interrupted`)); return; }
+    // detached: its own process group, so an abort reaches wget/dpkg/chroot below the shell too,
+    // and none of them outlives the cleanup that removes their target.
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let tail = '';
+    let partial = '';
+    const errors: string[] = [];
+    child.stdout.on('data', (c: Buffer) => {
+      partial += c.toString();
+      const lines = partial.split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        tail = (tail + line + '\n').slice(-4000);
+        if (line.startsWith('E: ')) errors.push(line.slice(3));
+        else if (line.startsWith('I: ')) hooks.onProgress?.(line.slice(3));
+      }
+    });
+    child.stderr.on('data', (c: Buffer) => { tail = (tail + c.toString()).slice(-4000); });
+    const abort = () => { if (child.pid) { try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ } } };
+    hooks.signal?.addEventListener('abort', abort, { once: true });
+    child.on('error', (err) => {
+      hooks.signal?.removeEventListener('abort', abort);
+      reject(new BosunError('Unavailable', `${cmd}: ${err.message}`));
+    });
+    child.on('close', (code, sig) => {
+      hooks.signal?.removeEventListener('abort', abort);
+      if (code === 0) { resolve(); return; }
+      if (hooks.signal?.aborted) { reject(new BosunError('Unavailable', `${cmd}: interrupted`)); return; }
+      const why = errors.length ? errors.join('; ') : (tail + partial).trim();
+      reject(new BosunError('Internal', `${cmd} ${sig ? `killed by ${sig}` : `exited with ${code}`}: ${why}`));
+    });
   });
 }
 
@@ -110,12 +148,12 @@ function unmountBelow(root: string): void {
  *     rootfs/        debootstrap's target (removed once packed)
  *     rootfs.tar     the result
  */
-export async function debootstrapRootfsTar(opts: BootstrapOptions): Promise<string> {
+export async function debootstrapRootfsTar(opts: BootstrapOptions, hooks: BootstrapHooks = {}): Promise<string> {
   const dir = fs.mkdtempSync('/tmp/bosun-debootstrap-');
   const rootfs = join(dir, 'rootfs');
   const tar = join(dir, 'rootfs.tar');
   try {
-    await run('debootstrap', debootstrapArgs(opts, rootfs));
+    await run('debootstrap', debootstrapArgs(opts, rootfs), hooks);
     unmountBelow(fs.realpathSync(rootfs));
     // Downloaded .debs and apt lists only make the image bigger.
     fs.rmSync(join(rootfs, 'var/cache/apt/archives'), { recursive: true, force: true });
@@ -124,7 +162,8 @@ export async function debootstrapRootfsTar(opts: BootstrapOptions): Promise<stri
     fs.mkdirSync(join(rootfs, 'var/lib/apt/lists/partial'), { recursive: true });
     // The runtime bind-mounts these; empty placeholders keep the host's copies out of the image.
     for (const f of ['etc/resolv.conf', 'etc/hostname']) fs.writeFileSync(join(rootfs, f), '');
-    await run('tar', ['--numeric-owner', '--xattrs', '--xattrs-include=*', '-C', rootfs, '-cf', tar, '.']);
+    hooks.onProgress?.('packing');
+    await run('tar', ['--numeric-owner', '--xattrs', '--xattrs-include=*', '-C', rootfs, '-cf', tar, '.'], { signal: hooks.signal });
     fs.rmSync(rootfs, { recursive: true, force: true });
     return tar;
   } catch (err) {

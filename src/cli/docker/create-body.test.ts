@@ -50,5 +50,7 @@ test('formatting helpers', () => {
   assert.equal(parseBytes('1.5g'), 1.5 * 1024 ** 3);
   assert.equal(parseBytes('512'), 512);
   assert.equal(humanSize(1_234_567), '1.23MB');
+  assert.equal(humanSize(110_000_000), '110MB');
+  assert.equal(humanSize(1_500_000), '1.5MB');
   assert.equal(table(['A', 'LONGER'], [['xyz', '1']]), 'A     LONGER\nxyz   1\n');
 });

@@ -13,7 +13,8 @@ export function humanSize(bytes: number): string {
   let n = bytes;
   let i = 0;
   while (n >= 1000 && i < units.length - 1) { n /= 1000; i++; }
-  return `${i === 0 ? n : n.toPrecision(3).replace(/\.?0+$/, '')}${units[i]}`;
+  // Number() drops only a fraction's trailing zeros (1.50 → 1.5), never an integer's (110 stays).
+  return `${i === 0 ? n : Number(n.toPrecision(3))}${units[i]}`;
 }
 
 /** Binary units for memory, like `docker stats` (MiB, GiB). */

@@ -12,6 +12,7 @@ export const bootstrapVerb: Verb = {
   summary: 'Make a Debian base image with debootstrap',
   usage: 'bosun image bootstrap debian [--suite bookworm] [--mirror URL] [--variant minbase] [--tag debian:bookworm]',
   async run(argv) {
+    if (argv.includes('--help') || argv.includes('-h')) { console.log(`${bootstrapVerb.summary}\n\nUsage: ${bootstrapVerb.usage}`); return 0; }
     const { flags, positionals } = parseArgs(argv, [
       dataDirFlag,
       { name: 'suite', type: 'string', default: 'bookworm' },
@@ -19,22 +20,50 @@ export const bootstrapVerb: Verb = {
       { name: 'variant', type: 'string' },
       { name: 'tag', short: 't', type: 'string' },
     ]);
-    if (positionals[0] !== 'debian') { console.error(`Usage: ${bootstrapVerb.usage}`); return 1; }
+    if (positionals[0] !== 'debian' || positionals.length > 1) { console.error(`Usage: ${bootstrapVerb.usage}`); return 1; }
     const suite = flags.suite as string;
     const tag = (flags.tag as string | undefined) ?? `debian:${suite}`;
     const client = clientFor(flags);
     // Fail on an unreachable engine before minutes of debootstrap.
     await client.call('GET', '/_ping');
+    // Ctrl-C or a TERM mid-run must not leave a half-made rootfs (with proc mounted in it) or the
+    // tarball in /tmp: during debootstrap the signal aborts it and its error path cleans up; during
+    // the upload the tarball's directory is removed here before exiting.
+    const ac = new AbortController();
+    let tar: string | undefined;
+    const onSignal = () => {
+      ac.abort();
+      if (tar === undefined) return;
+      rmSync(dirname(tar), { recursive: true, force: true });
+      process.exit(130);
+    };
+    const release = () => { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     const started = Date.now();
+    const secs = () => `${Math.round((Date.now() - started) / 1000)}s`;
     const line = progressLine('debootstrap');
-    const tick = setInterval(() => line.update(`running (${Math.round((Date.now() - started) / 1000)}s)`), 500);
-    let tar: string;
+    let phase = 'starting';
+    // One terminal row at most: the line is redrawn with \r, which cannot go back over a wrap.
+    const status = () => {
+      const suffix = ` (${secs()})`;
+      const room = (process.stderr.columns ?? 80) - 'debootstrap: '.length - suffix.length - 1;
+      return `${phase.length > room ? `${phase.slice(0, Math.max(0, room - 1))}…` : phase}${suffix}`;
+    };
+    const tick = setInterval(() => line.update(status()), 500);
     try {
-      tar = await debootstrapRootfsTar({ suite, mirror: flags.mirror as string | undefined, variant: flags.variant as string | undefined });
+      tar = await debootstrapRootfsTar(
+        { suite, mirror: flags.mirror as string | undefined, variant: flags.variant as string | undefined },
+        { signal: ac.signal, onProgress: (text) => { phase = text; line.update(status()); } },
+      );
+    } catch (err) {
+      line.done(`failed after ${secs()}`);
+      release();
+      throw err;
     } finally {
       clearInterval(tick);
     }
-    line.done(`done in ${Math.round((Date.now() - started) / 1000)}s`);
+    line.done(`done in ${secs()}`);
     try {
       const up = uploadWithProgress(tar, 'import');
       const res = await client.request('POST', '/images/create', {
@@ -47,6 +76,7 @@ export const bootstrapVerb: Verb = {
       console.log(`${tag} ${msgs.map((m) => m.status).filter(Boolean).pop() ?? ''}`.trim());
       return 0;
     } finally {
+      release();
       rmSync(dirname(tar), { recursive: true, force: true });
     }
   },

@@ -38,7 +38,6 @@ import { chains, type RuleState } from './rules.js';
 import { KeyedLock } from './keyed-lock.js';
 import { Limiter } from './limiter.js';
 import { CoalescedSync } from './coalesced-sync.js';
-import type { PortBinding } from './types.js';
 
 const PREDEFINED = ['bridge', 'host', 'none'] as const;
 /**
@@ -526,7 +525,7 @@ export class CniNetwork implements Network {
   private ownPorts(): DnatPort[] {
     const chain = chains(this.instance.chainPrefix).ports;
     return [...this.eps.values()].flatMap((e) =>
-      (e.attachment?.ports ?? e.reservedPorts ?? []).map((p: PortBinding) => ({ protocol: p.protocol, hostIp: p.hostIp, from: p.hostPort, to: p.hostPort, chain })),
+      (e.attachment?.ports ?? e.reservedPorts ?? []).map((p) => ({ protocol: p.protocol, hostIp: p.hostIp, from: p.hostPort, to: p.hostPort, chain })),
     );
   }
 

@@ -269,6 +269,22 @@ describe('CniNetwork', () => {
     await net.remove('burst');
   });
 
+  it('gives a host port to only one of two concurrent attaches asking for it', async () => {
+    const port = await freePort();
+    const keys = ['eeee00000000000000000001', 'eeee00000000000000000002'];
+    const nss = await Promise.all(keys.map((k) => net.createNetns(k)));
+    const results = await Promise.allSettled(keys.map((k, i) => net.attach(k, nss[i], 'bridge', {
+      name: `race${i}`, ports: [{ hostIp: '127.0.0.1', hostPort: port, containerPort: 8080, protocol: 'tcp' }],
+    })));
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    assert.equal(won.length, 1);
+    assert.equal(lost.length, 1);
+    assert.ok(isKind(lost[0].reason, 'BadRequest') && String(lost[0].reason.message).includes(String(port)), String(lost[0].reason));
+    await Promise.all(keys.map((k) => net.removeNetns(k)));
+    assert.ok(!sh('iptables-save', ['-t', 'nat']).stdout.includes(`--dport ${port} -j DNAT`));
+  });
+
   it('fences the supernet: with a bridge deleted, nothing routes out the default interface', async () => {
     const n = await net.create('fenced');
     const sub = n.IPAM.Config[0].Subnet.split('/')[0].split('.');

@@ -12,6 +12,8 @@
  * CNI), `detach` runs CNI DEL (the IP lease goes back), `removeNetns` detaches whatever is still
  * attached and deletes the namespace. All of it is idempotent so a restarted server can finish or
  * undo half-done work; published ports are kernel rules and keep working while no server runs.
+ * Calls for different container keys run concurrently (a burst of pods attaches side by side);
+ * calls for one key run one after another, in call order.
  */
 export interface PortBinding {
   /** "" or "0.0.0.0" for all addresses. */
