@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { aptSources, debootstrapArgs, defaultMirror } from './image-bootstrap.js';
+import { aptSources, debootstrapArgs, debootstrapRootfsTar, defaultMirror } from './image-bootstrap.js';
 import { BosunError } from '../errors/index.js';
 
 function etcApt(files: Record<string, string>): string {
@@ -54,4 +54,34 @@ test('no source, or a bad suite or mirror, is a BadRequest', () => {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+const workDirs = () => new Set(fs.readdirSync('/tmp').filter((n) => n.startsWith('bosun-debootstrap-')));
+const leftOver = (before: Set<string>) => [...workDirs()].filter((n) => !before.has(n));
+
+test('debootstrap I: lines are progress, its E: line the error (both on stdout); no work dir is left', async () => {
+  // An empty file:// archive: debootstrap fails at once on the missing Release file, no network used.
+  const mirror = fs.mkdtempSync('/tmp/bosun-test-');
+  const before = workDirs();
+  const seen: string[] = [];
+  try {
+    await assert.rejects(debootstrapRootfsTar({ mirror: `file://${mirror}` }, { onProgress: (t) => seen.push(t) }), (e: unknown) => {
+      assert.ok(e instanceof BosunError && e.kind === 'Internal');
+      assert.ok(e.message.includes(`file://${mirror}/dists/bookworm`), e.message);
+      return true;
+    });
+    assert.ok(seen.includes('Retrieving Release'), JSON.stringify(seen));
+    assert.deepEqual(leftOver(before), []);
+  } finally {
+    fs.rmSync(mirror, { recursive: true, force: true });
+  }
+});
+
+test('an aborted bootstrap is Unavailable and leaves no work dir', async () => {
+  const before = workDirs();
+  const ac = new AbortController();
+  ac.abort();
+  await assert.rejects(debootstrapRootfsTar({ mirror: 'file:///nonexistent' }, { signal: ac.signal }),
+    (e: unknown) => e instanceof BosunError && e.kind === 'Unavailable');
+  assert.deepEqual(leftOver(before), []);
 });

@@ -111,7 +111,7 @@ function run(cmd: string, args: string[], hooks: BootstrapHooks = {}): Promise<v
       for (const line of lines) {
         tail = (tail + line + '\n').slice(-4000);
         if (line.startsWith('E: ')) errors.push(line.slice(3));
-        else if (line.startsWith('I: ')) hooks.onProgress?.(line.slice(3));
+        else if (line.startsWith('I: ')) hooks.onProgress?.(line.slice(3).trim());
       }
     });
     child.stderr.on('data', (c: Buffer) => { tail = (tail + c.toString()).slice(-4000); });
