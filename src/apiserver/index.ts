@@ -128,6 +128,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const server = createServer({ key: pki.serverKey, cert: pki.serverCert, ca: pki.ca, requestCert: true, rejectUnauthorized: false }, (req, res) => {
     void handler.handle(req, res);
   });
+  // Node closes idle keep-alive sockets after 5 s, and a client that picks such a socket just as it
+  // closes gets ECONNRESET. Controllers and the node agent keep pooled sockets; clients idle them
+  // out first (KubeClient's agent timeout is shorter), so the server never races them.
+  server.keepAliveTimeout = 90_000;
+  server.headersTimeout = 95_000;
   // Upgraded sockets stay in `sockets` (tracked from 'connection'), so close() ends sessions too.
   server.on('upgrade', (req, socket: Socket, head: Buffer) => void handler.upgrade(req, socket, head));
   const sockets = new Set<Socket>();

@@ -109,7 +109,9 @@ export class KubeClient {
     this.config = config;
     this.url = new URL(config.server);
     this.agent = new Agent({
-      keepAlive: true, maxSockets: opts.maxSockets ?? 16,
+      // The agent destroys a pooled socket idle for `timeout` ms: well before the API server's
+      // 90 s keep-alive timeout, so a request never lands on a socket the server is closing.
+      keepAlive: true, maxSockets: opts.maxSockets ?? 16, timeout: 30_000,
       ca: config.ca, cert: config.cert, key: config.key, rejectUnauthorized: !config.insecureSkipTLSVerify,
     });
   }
