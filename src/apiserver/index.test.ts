@@ -206,7 +206,7 @@ describe('registry', () => {
 
   test('namespace deletion: Terminating refuses creates, then the namespace controller empties it and it goes', async () => {
     // Emptying is the controller's job; the server's part is Terminating, the refusals and finalize.
-    const controller = startNamespaceController(kc, { log: () => undefined });
+    const controller = startNamespaceController(kc, { log: () => undefined, gracePeriodMs: 0 });
     await controller.ready;
     await kc.create(R.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'doomed' } });
     await kc.create(R.configmaps, cm('inside', {}, 'doomed'));

@@ -49,6 +49,7 @@ export class EngineEvents {
    * the signal aborts. Without since/until, only live events.
    */
   async *subscribe(opts: { since?: number; until?: number; filters?: EventFilters }, signal: AbortSignal): AsyncGenerator<EngineEvent> {
+    const untilNs = opts.until !== undefined ? opts.until * 1e9 : Infinity;
     const queue: EngineEvent[] = [];
     let wake: (() => void) | undefined;
     const listener = (ev: EngineEvent) => { queue.push(ev); wake?.(); };
@@ -57,24 +58,27 @@ export class EngineEvents {
     signal.addEventListener('abort', onAbort);
     try {
       if (opts.since !== undefined) {
-        for (const ev of this.history) if (ev.timeNano / 1e9 >= opts.since && matches(ev, opts.filters)) yield ev;
-      }
-      const untilMs = opts.until !== undefined ? opts.until * 1000 : undefined;
-      if (untilMs !== undefined && untilMs <= Date.now()) return;
-      const timer = untilMs !== undefined ? setTimeout(() => wake?.(), untilMs - Date.now()) : undefined;
-      try {
-        while (!signal.aborted) {
-          while (queue.length) {
-            const ev = queue.shift()!;
-            if (untilMs !== undefined && ev.timeNano / 1e6 > untilMs) return;
-            if (matches(ev, opts.filters)) yield ev;
-          }
-          if (untilMs !== undefined && Date.now() >= untilMs) return;
-          await new Promise<void>((r) => (wake = r));
-          wake = undefined;
+        for (const ev of this.history) {
+          if (ev.timeNano >= opts.since * 1e9 && ev.timeNano <= untilNs && matches(ev, opts.filters)) yield ev;
         }
-      } finally {
-        if (timer) clearTimeout(timer);
+        // History was just replayed: what the listener queued meanwhile is already in it.
+        queue.length = 0;
+      }
+      while (!signal.aborted) {
+        while (queue.length) {
+          const ev = queue.shift()!;
+          if (ev.timeNano > untilNs) return;
+          if (matches(ev, opts.filters)) yield ev;
+        }
+        const left = untilNs === Infinity ? Infinity : untilNs / 1e6 - Date.now();
+        if (left <= 0) return;
+        // The timer is armed per wait, so it cannot fire while nobody is waiting and be lost;
+        // +1 ms because timers may fire up to a millisecond early.
+        await new Promise<void>((resolve) => {
+          const timer = left === Infinity ? undefined : setTimeout(resolve, Math.ceil(left) + 1);
+          wake = () => { if (timer) clearTimeout(timer); resolve(); };
+        });
+        wake = undefined;
       }
     } finally {
       this.listeners.delete(listener);

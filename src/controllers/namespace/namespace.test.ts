@@ -8,7 +8,7 @@ import { start } from './index.js';
 
 test('a Terminating namespace is emptied, waits for held objects, then loses its kubernetes finalizer and goes', { timeout: 20_000 }, async () => {
   const client = new FakeClient();
-  const nc = start(client, { log: () => undefined, recheckMs: 20 });
+  const nc = start(client, { log: () => undefined, recheckMs: 20, gracePeriodMs: 0 });
   try {
     await nc.ready;
     await client.create(resources.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'doomed' } });

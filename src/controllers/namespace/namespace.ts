@@ -25,7 +25,16 @@ export interface NamespaceControllerOptions {
   /** The namespaced collections to empty (default: namespacedResources()). */
   kinds?: ResourceRef[];
   recheckMs?: number;
+  /** Wait before emptying a namespace whose deletion was just seen (Kubernetes waits 5 s). */
+  gracePeriodMs?: number;
 }
+
+/**
+ * Kubernetes delays namespace cleanup by 5 s so that last-moment creates are seen and so that a
+ * client deleting a whole manifest (`kubectl delete -f`, namespace first) still finds and deletes
+ * each object itself instead of racing the controller into NotFound errors.
+ */
+const DELETION_GRACE_MS = 5_000;
 
 export class NamespaceController {
   readonly queue = new WorkQueue({ baseDelayMs: 100, maxDelayMs: 60_000 });
@@ -36,8 +45,9 @@ export class NamespaceController {
   constructor(private readonly client: ControllerClient, private readonly informer: Informer, opts: NamespaceControllerOptions = {}) {
     this.kinds = opts.kinds ?? namespacedResources();
     this.recheckMs = opts.recheckMs ?? RECHECK_MS;
+    const grace = opts.gracePeriodMs ?? DELETION_GRACE_MS;
     const enqueue = (ns: KObject) => {
-      if (ns.metadata?.deletionTimestamp) this.queue.add(ns.metadata.name!);
+      if (ns.metadata?.deletionTimestamp) this.queue.addAfter(ns.metadata.name!, grace);
     };
     informer.addHandlers({ add: enqueue, update: (_o, ns) => enqueue(ns) });
   }
