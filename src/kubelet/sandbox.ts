@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { BosunError } from '../errors/index.js';
 import type { Runtime } from '../engine/runtime/index.js';
 import { buildSpec } from '../engine/runtime/index.js';
-import type { Network } from '../engine/network/index.js';
+import { hostResolvConf, type Network } from '../engine/network/index.js';
 import type { Instance } from '../server/instance.js';
 import type { KubeletLayout } from './layout.js';
 import { POD_NETWORK_NAME } from './pod-network.js';
@@ -72,29 +72,13 @@ function hostsFile(pod: Pod, ip: string, domain: string): string {
   return s;
 }
 
-function hostResolv(): { nameservers: string[]; searches: string[]; options: string[] } {
-  const out = { nameservers: [] as string[], searches: [] as string[], options: [] as string[] };
-  let text = '';
-  try {
-    text = readFileSync('/etc/resolv.conf', 'utf8');
-  } catch {
-    return out;
-  }
-  for (const line of text.split('\n')) {
-    const [k, ...v] = line.trim().split(/\s+/);
-    if (k === 'nameserver' && v[0]) out.nameservers.push(v[0]);
-    else if (k === 'search') out.searches = v;
-    else if (k === 'options') out.options.push(...v);
-  }
-  return out;
-}
 
 /** dnsPolicy (ClusterFirst, Default = the node's resolver, None) with dnsConfig merged in. */
 function resolvConf(pod: Pod, d: SandboxDeps): string {
   const ns = pod.metadata.namespace;
   const policy = pod.spec.dnsPolicy ?? 'ClusterFirst';
   const base = policy === 'None' ? { nameservers: [], searches: [], options: [] }
-    : policy === 'Default' ? hostResolv()
+    : policy === 'Default' ? (({ nameservers, search, options }) => ({ nameservers, searches: search, options }))(hostResolvConf())
       : { nameservers: [d.clusterDNS], searches: [`${ns}.svc.${d.clusterDomain}`, `svc.${d.clusterDomain}`, d.clusterDomain], options: ['ndots:5'] };
   const cfg = pod.spec.dnsConfig ?? {};
   const nameservers = [...new Set([...base.nameservers, ...(cfg.nameservers ?? [])])].slice(0, 3);

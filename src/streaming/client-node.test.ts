@@ -5,13 +5,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import zlib from 'node:zlib';
-import workerThreads from 'node:worker_threads';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { PassThrough, Writable } from 'node:stream';
 import type * as K8s from '@kubernetes/client-node';
 import { HostProcessTarget } from './testing/host-process-target.js';
 import { startHarness, type Harness } from './testing/kubectl-harness.js';
+import { loadClientNode } from '../../test/e2e/helpers/client-node.js';
 
 let dir: string;
 let h: Harness;
@@ -19,25 +18,7 @@ let k8s: typeof K8s;
 let kc: K8s.KubeConfig;
 let echo: Server;
 before(async () => {
-  // client-node 2.x bundles undici written for Node >= 22 (see test/e2e/k8s-client-node.test.ts):
-  // stand-ins for the zstd decoder, markAsUncloneable and Promise.withResolvers let it load on 20.
-  const z = zlib as unknown as Record<string, unknown>;
-  z.createZstdDecompress ??= () => {
-    throw new Error('zstd content-encoding is not supported on this Node version');
-  };
-  const wt = workerThreads as unknown as Record<string, unknown>;
-  wt.markAsUncloneable ??= () => undefined;
-  const P = Promise as unknown as { withResolvers?: () => unknown };
-  P.withResolvers ??= () => {
-    let resolve!: (v: unknown) => void;
-    let reject!: (e: unknown) => void;
-    const promise = new Promise((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    return { promise, resolve, reject };
-  };
-  k8s = await import('@kubernetes/client-node');
+  k8s = await loadClientNode();
   dir = mkdtempSync('/tmp/bosun-test-streaming-');
   h = await startHarness(dir, new HostProcessTarget(dir));
   kc = new k8s.KubeConfig();

@@ -4,37 +4,16 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import zlib from 'node:zlib';
-import workerThreads from 'node:worker_threads';
 import type * as K8s from '@kubernetes/client-node';
 import { startServer, type BosunServer } from './k8s-helpers.js';
+import { loadClientNode } from './helpers/client-node.js';
 
 let server: BosunServer;
 let k8s: typeof K8s;
 let kc: K8s.KubeConfig;
 
 before(async () => {
-  // client-node 2.x bundles undici 8, written for Node >= 22: at load time it binds zlib's zstd
-  // decoder and worker_threads.markAsUncloneable and calls Promise.withResolvers, all missing from Node 20. Nothing here ever
-  // receives zstd, and marking an object uncloneable only matters across workers, so stand-ins
-  // let the module load. They must be in place before the dynamic import below.
-  const z = zlib as unknown as Record<string, unknown>;
-  z.createZstdDecompress ??= () => {
-    throw new Error('zstd content-encoding is not supported on this Node version');
-  };
-  const wt = workerThreads as unknown as Record<string, unknown>;
-  wt.markAsUncloneable ??= () => undefined;
-  const P = Promise as unknown as { withResolvers?: () => unknown };
-  P.withResolvers ??= () => {
-    let resolve!: (v: unknown) => void;
-    let reject!: (e: unknown) => void;
-    const promise = new Promise((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    return { promise, resolve, reject };
-  };
-  k8s = await import('@kubernetes/client-node');
+  k8s = await loadClientNode();
   server = await startServer();
   kc = new k8s.KubeConfig();
   kc.loadFromFile(server.kubeconfig);

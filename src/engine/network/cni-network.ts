@@ -14,6 +14,7 @@
  * Endpoint states: "adding" (record written, CNI ADD running), "ready", "removing" (CNI DEL
  * running); start() releases every endpoint that is not "ready".
  */
+import { hostResolvConf } from './resolv-conf.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -66,23 +67,6 @@ function record(name: string, driver: NetworkRecord['Driver'], ipam: NetworkReco
     Labels: {},
     ...extra,
   };
-}
-
-function hostResolvConf(): { nameservers: string[]; search: string[]; options: string[] } {
-  const out = { nameservers: [] as string[], search: [] as string[], options: [] as string[] };
-  let text = '';
-  try {
-    text = readFileSync('/etc/resolv.conf', 'utf8');
-  } catch {
-    return out;
-  }
-  for (const line of text.split('\n')) {
-    const [k, ...v] = line.trim().split(/\s+/);
-    if (k === 'nameserver' && v[0]) out.nameservers.push(v[0]);
-    else if (k === 'search' || k === 'domain') out.search = v;
-    else if (k === 'options') out.options.push(...v);
-  }
-  return out;
 }
 
 export class CniNetwork implements Network {

@@ -10,6 +10,7 @@ import type { Network } from './types.js';
 
 export type { Network, NetworkRecord, Attachment, AttachOptions, PortBinding } from './types.js';
 export { teardownNetwork };
+export { hostResolvConf } from './resolv-conf.js';
 
 /** A started Network: bridges up, fences and chains in place, DNS serving. */
 export async function createNetwork(instance: Instance, events: EngineEvents): Promise<Network> {
