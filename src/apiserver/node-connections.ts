@@ -4,21 +4,9 @@
  * agent in the same process registers itself directly, and a remote agent can later implement the
  * same two calls over its own connection.
  */
-import type { StreamTarget } from '../streaming/index.js';
+import type { PodLogOptions, StreamTarget } from '../streaming/index.js';
 
-/** pods/log query parameters, already validated; `container` is resolved (never empty). */
-export interface PodLogOptions {
-  container: string;
-  follow?: boolean;
-  previous?: boolean;
-  tailLines?: number;
-  sinceSeconds?: number;
-  sinceTime?: string;
-  timestamps?: boolean;
-  limitBytes?: number;
-  /** Aborted when the client goes away: a following reader must then end. */
-  signal?: AbortSignal;
-}
+export type { PodLogOptions } from '../streaming/index.js';
 
 /** One node as the API server sees it. Errors are BosunErrors; their kind becomes the Status. */
 export interface NodeConnection {

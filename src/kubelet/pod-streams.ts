@@ -11,22 +11,13 @@ import { join } from 'node:path';
 import type { Duplex, Writable } from 'node:stream';
 import { BosunError, notFound } from '../errors/index.js';
 import { logSize, readLog, type Runtime } from '../engine/runtime/index.js';
-import type { AttachOptions, ExecOptions, ExecResult, StreamIO, StreamTarget } from '../streaming/types.js';
+import type { AttachOptions, ExecOptions, ExecResult, PodLogOptions, StreamIO, StreamTarget } from '../streaming/types.js';
 import type { KubeletLayout } from './layout.js';
 import type { PodWorker } from './pod-worker.js';
 import { newId } from './sandbox.js';
 
-export interface LogOptions {
-  container?: string;
-  follow?: boolean;
-  previous?: boolean;
-  tailLines?: number;
-  sinceSeconds?: number;
-  sinceTime?: string;
-  timestamps?: boolean;
-  limitBytes?: number;
-  signal?: AbortSignal;
-}
+/** The node's side of pods/log: `container` may be left out for single-container pods. */
+export type LogOptions = Omit<PodLogOptions, 'container'> & { container?: string };
 
 export interface PodStreams {
   /** NotFound when the pod does not run on this node; BadRequest when the container is unknown. */

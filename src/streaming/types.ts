@@ -66,3 +66,21 @@ export interface StreamTarget {
 }
 
 export type StreamKind = 'exec' | 'attach' | 'portforward';
+
+/**
+ * pods/log options as a node reads them (the API server has validated them and resolved
+ * `container`, never empty there). Lives here, beside StreamTarget, because it is the same
+ * boundary: what the API server asks of a node agent.
+ */
+export interface PodLogOptions {
+  container: string;
+  follow?: boolean;
+  previous?: boolean;
+  tailLines?: number;
+  sinceSeconds?: number;
+  sinceTime?: string;
+  timestamps?: boolean;
+  limitBytes?: number;
+  /** Aborted when the client goes away: a following reader must then end. */
+  signal?: AbortSignal;
+}

@@ -3,6 +3,7 @@ import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from '../args.js';
 import type { Verb } from '../types.js';
+import { each } from './each.js';
 import { clientFor, dataDirFlag } from './client.js';
 import { ago, humanSize, shortId, table } from './format.js';
 import { showProgress, uploadWithProgress } from './streams.js';
@@ -73,17 +74,10 @@ export const rmiVerb: Verb = {
   async run(argv) {
     const { flags, positionals } = parseArgs(argv, [dataDirFlag, { name: 'force', short: 'f', type: 'boolean' }, { name: 'no-prune', type: 'boolean' }]);
     const c = clientFor(flags);
-    let code = 0;
-    for (const ref of positionals) {
-      try {
-        const items = await c.json<Array<{ Untagged?: string; Deleted?: string }>>('DELETE', `/images/${ref}`, { query: { force: Boolean(flags.force), noprune: Boolean(flags['no-prune']) } });
-        for (const i of items) console.log(i.Untagged ? `Untagged: ${i.Untagged}` : `Deleted: ${i.Deleted}`);
-      } catch (err) {
-        console.error(`Error response from daemon: ${(err as Error).message}`);
-        code = 1;
-      }
-    }
-    return code;
+    return each(positionals, async (ref) => {
+      const items = await c.json<Array<{ Untagged?: string; Deleted?: string }>>('DELETE', `/images/${ref}`, { query: { force: Boolean(flags.force), noprune: Boolean(flags['no-prune']) } });
+      for (const i of items) console.log(i.Untagged ? `Untagged: ${i.Untagged}` : `Deleted: ${i.Deleted}`);
+    }, { print: false });
   },
 };
 

@@ -2,22 +2,8 @@
 import { parseArgs, type FlagSpec } from '../args.js';
 import type { Verb } from '../types.js';
 import { clientFor, dataDirFlag, type EngineClient } from './client.js';
+import { each } from './each.js';
 import { pump } from './streams.js';
-
-/** Applies `act` to each name, printing it on success and the error otherwise (docker's style). */
-async function each(names: string[], act: (name: string) => Promise<void>, print = true): Promise<number> {
-  let code = 0;
-  for (const n of names) {
-    try {
-      await act(n);
-      if (print) console.log(n);
-    } catch (err) {
-      console.error(`Error response from daemon: ${(err as Error).message}`);
-      code = 1;
-    }
-  }
-  return code;
-}
 
 function simple(name: string, summary: string, specs: FlagSpec[], call: (c: EngineClient, ref: string, flags: Record<string, unknown>) => Promise<unknown>): Verb {
   return {
@@ -115,6 +101,6 @@ export const waitVerb: Verb = {
     return each(positionals, async (ref) => {
       const r = await c.json<{ StatusCode: number }>('POST', `/containers/${encodeURIComponent(ref)}/wait`);
       console.log(r.StatusCode);
-    }, false);
+    }, { print: false });
   },
 };

@@ -1,6 +1,7 @@
 /** `bosun network create|ls|inspect|rm|connect|disconnect|prune`. */
 import { parseArgs } from '../args.js';
 import type { Verb } from '../types.js';
+import { each } from './each.js';
 import { clientFor, dataDirFlag } from './client.js';
 import { shortId, table } from './format.js';
 import { filtersFrom } from './ps.js';
@@ -61,18 +62,9 @@ const rm: Verb = {
   async run(argv) {
     const { flags, positionals } = parseArgs(argv, [dataDirFlag, { name: 'force', short: 'f', type: 'boolean' }]);
     const c = clientFor(flags);
-    let code = 0;
-    for (const n of positionals) {
-      try {
-        await c.call('DELETE', `/networks/${encodeURIComponent(n)}`);
-        console.log(n);
-      } catch (err) {
-        if (flags.force && (err as { kind?: string }).kind === 'NotFound') continue;
-        console.error(`Error response from daemon: ${(err as Error).message}`);
-        code = 1;
-      }
-    }
-    return code;
+    return each(positionals, (n) => c.call('DELETE', `/networks/${encodeURIComponent(n)}`).then(() => undefined), {
+      ignore: (err) => Boolean(flags.force) && (err as { kind?: string }).kind === 'NotFound',
+    });
   },
 };
 

@@ -1,6 +1,7 @@
 /** `bosun volume create|ls|inspect|rm|prune`. */
 import { parseArgs } from '../args.js';
 import type { Verb } from '../types.js';
+import { each } from './each.js';
 import { clientFor, dataDirFlag } from './client.js';
 import { humanSize, table } from './format.js';
 import { filtersFrom } from './ps.js';
@@ -43,17 +44,7 @@ const rm: Verb = {
   async run(argv) {
     const { flags, positionals } = parseArgs(argv, [dataDirFlag, { name: 'force', short: 'f', type: 'boolean' }]);
     const c = clientFor(flags);
-    let code = 0;
-    for (const n of positionals) {
-      try {
-        await c.call('DELETE', `/volumes/${encodeURIComponent(n)}`, { query: { force: Boolean(flags.force) } });
-        console.log(n);
-      } catch (err) {
-        console.error(`Error response from daemon: ${(err as Error).message}`);
-        code = 1;
-      }
-    }
-    return code;
+    return each(positionals, (n) => c.call('DELETE', `/volumes/${encodeURIComponent(n)}`, { query: { force: Boolean(flags.force) } }).then(() => undefined));
   },
 };
 
