@@ -125,6 +125,7 @@ test('run: exit code, stdout and stderr kept apart, events', async () => {
 
 test('create refuses bad input before anything exists', async () => {
   await setup;
+  await m.settled();
   const before = readdirSync(instance.paths.containers).length;
   await assert.rejects(m.create(undefined, { Image: 'no-such-image:1' }), (e: { kind?: string; message: string }) => e.kind === 'NotFound' && e.message === 'No such image: no-such-image:1');
   await assert.rejects(m.create(undefined, { Image: 'busybox', HostConfig: { Memory: 1024 * 1024 } }), (e: { kind?: string; message: string }) => e.kind === 'BadRequest' && e.message === 'Minimum memory limit allowed is 6MB');
@@ -134,6 +135,7 @@ test('create refuses bad input before anything exists', async () => {
   const { Id } = await m.create('taken', { Image: 'busybox', HostConfig: { NetworkMode: 'none' } });
   await assert.rejects(m.create('taken', { Image: 'busybox' }), (e: { kind?: string; message: string }) => e.kind === 'Conflict' && e.message === `Conflict. The container name "/taken" is already in use by container "${Id}". You have to remove (or rename) that container to be able to reuse that name.`);
   await m.remove(Id);
+  await m.settled();
   assert.equal(readdirSync(instance.paths.containers).length, before);
 });
 
@@ -302,6 +304,7 @@ test('50 create/start/remove cycles leave nothing behind', async () => {
     if (i % 2 === 1) await m.remove(Id);
   }
   assert.deepEqual(await m.list({ all: true }), []);
+  await m.settled();
   assert.deepEqual(readdirSync(instance.paths.containers), []);
   assert.deepEqual(readdirSync(instance.paths.runcRoot), []);
   assert.deepEqual(mountsUnderDataDir(), []);

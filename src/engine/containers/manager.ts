@@ -14,6 +14,7 @@
 import { EventEmitter } from 'node:events';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -107,6 +108,7 @@ export class RuncContainerManager implements ContainerManager {
   private readonly execs = new Map<string, ExecState>();
   private readonly restartTimers = new Map<string, NodeJS.Timeout>();
   private readonly lastExit = new Map<string, number>();
+  private readonly sweeps = new Set<Promise<unknown>>();
   private readonly root: string;
   private closed = false;
 
@@ -142,6 +144,17 @@ export class RuncContainerManager implements ContainerManager {
       if (hits.length > 1) throw badRequest(`Multiple IDs found with provided prefix: ${ref}`);
     }
     throw notFound(`No such container: ${ref}`);
+  }
+
+  /** Background deletions; close() lets them finish. */
+  private track(p: Promise<unknown>): void {
+    const t = p.catch(() => undefined).finally(() => this.sweeps.delete(t));
+    this.sweeps.add(t);
+  }
+
+  /** Resolves once the files of removed containers are deleted from disk. */
+  async settled(): Promise<void> {
+    while (this.sweeps.size) await Promise.all([...this.sweeps]);
   }
 
   private save(rec: ContainerRecord): void {
@@ -544,12 +557,14 @@ export class RuncContainerManager implements ContainerManager {
     const rec = this.recs.get(id);
     if (!rec || (!rec.inspect.State.Running && rec.inspect.State.Status !== 'removing')) return;
     const oom = oomKills(this.cgroup(id)) > 0;
-    await this.releaseRuntime(rec).catch((err) => console.error(`container ${id.slice(0, 12)}: cleanup: ${(err as Error).message}`));
     Object.assign(rec.inspect.State, { Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0, ExitCode: code, OOMKilled: oom, FinishedAt: new Date().toISOString() });
     this.lastExit.set(id, code);
     if (oom) this.emit(rec, 'oom');
     this.emit(rec, 'die', { exitCode: String(code) });
+    // Waiters learn of the exit before the cleanup below: it holds the lock, so whatever they do
+    // next to this container (start, remove) still runs after it.
     this.bus.emit(`exit:${id}`, code);
+    await this.releaseRuntime(rec).catch((err) => console.error(`container ${id.slice(0, 12)}: cleanup: ${(err as Error).message}`));
     if (this.closed) { this.save(rec); return; }
     if (this.shouldRestart(rec, code)) {
       const ranMs = Date.now() - (rec.internal.lastStartMs ?? 0);
@@ -721,7 +736,11 @@ export class RuncContainerManager implements ContainerManager {
     });
   }
 
-  /** Caller holds the lock. Idempotent. */
+  /**
+   * Caller holds the lock. Idempotent. The container is gone once its record file is: the rest of
+   * its directory (log, bundle, etc files) is deleted after clients are told, since a directory
+   * without a record is swept by open() anyway if the server dies first.
+   */
   private async doRemove(rec: ContainerRecord, volumes: boolean): Promise<void> {
     const id = rec.inspect.Id;
     if (!this.recs.has(id)) return;
@@ -731,7 +750,9 @@ export class RuncContainerManager implements ContainerManager {
     this.d.runtime.clearExit(id);
     this.recs.delete(id);
     for (const e of [...this.execs.values()]) if (e.containerId === id) this.execs.delete(e.id);
-    rmSync(containerPaths(this.root, id).dir, { recursive: true, force: true });
+    const p = containerPaths(this.root, id);
+    rmSync(p.record, { force: true });
+    this.track(rm(p.dir, { recursive: true, force: true }));
     // Anonymous volumes go with --rm (AutoRemove) as with `rm -v`; named ones always stay.
     if (volumes || rec.inspect.HostConfig.AutoRemove) {
       for (const v of rec.internal.anonymousVolumes) await this.d.volumes.remove(v, { force: true }).catch(() => undefined);
@@ -1129,6 +1150,7 @@ export class RuncContainerManager implements ContainerManager {
     for (const t of this.restartTimers.values()) clearTimeout(t);
     this.restartTimers.clear();
     await Promise.all([...this.locks.values()]);
+    await this.settled();
     this.d.runtime.close();
   }
 }

@@ -9,6 +9,7 @@
  *                                     bytes; blobs = layer blob digests verified to match diffId)
  *     tmp/<random>/                   layer being unpacked; renamed into layers/ once complete,
  *                                     so a present layer dir is always a complete one
+ *     tmp/rootfs-<random>/            a removed rootfs on its way out (deleted in the background)
  *     rootfs/<key>/image              image ID the rootfs was prepared from (survives restarts)
  *     rootfs/<key>/upper/             the container's writable layer
  *     rootfs/<key>/work/              overlayfs workdir
@@ -153,7 +154,16 @@ export class OverlaySnapshots {
       const point = line.split(' ')[4];
       if (point && (point === dir || point.startsWith(`${dir}/`))) throw conflict(`rootfs ${key} is still mounted at ${point}`);
     }
-    fs.rmSync(dir, { recursive: true, force: true });
+    // Renamed out of rootfs/ at once (the image is no longer in use from here), deleted after:
+    // the deletion sits on the `--rm` path, and tmp/ is emptied at the next start if it is cut short.
+    const doomed = join(this.tmpDir, `rootfs-${randomBytes(8).toString('hex')}`);
+    try {
+      fs.renameSync(dir, doomed);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    void fs.promises.rm(doomed, { recursive: true, force: true }).catch(() => undefined);
   }
 
   /** key → image ID for every prepared rootfs. */
