@@ -9,7 +9,8 @@ import { parseQuantity } from '../api/index.js';
 import { buildSpec, capabilities, unknownCaps, type SpecMount } from '../engine/runtime/index.js';
 import type { Image } from '../engine/images/index.js';
 import { configError, expand } from './env.js';
-import { imageUser, userGroups } from './rootfs.js';
+import { imageUser, rootSpecMounts, userGroups, type UserTables } from './rootfs.js';
+import type { Mount } from '../engine/images/index.js';
 import type { Container, Pod } from './types.js';
 
 /** Milli-CPU → cpu.shares, with the kernel's minimum of 2 (what the kubelet does). */
@@ -39,7 +40,10 @@ export interface ContainerSpecInput {
   container: Container;
   image: Image;
   env: Map<string, string>;
+  /** The (empty) root path, and the image store's mounts runc stacks on it. */
   rootfs: string;
+  rootMounts: Mount[];
+  users: UserTables;
   netns: string;
   pausePid: number;
   cgroupsPath: string;
@@ -53,7 +57,7 @@ export function containerSpec(i: ContainerSpecInput): Record<string, unknown> {
   const { pod, container: c, image } = i;
   const sc = c.securityContext ?? {};
   const psc = pod.spec.securityContext ?? {};
-  const iu = imageUser(i.rootfs, image.config.User);
+  const iu = imageUser(i.users, image.config.User);
   const runAsUser = sc.runAsUser ?? psc.runAsUser;
   const uid = runAsUser ?? iu.uid;
   if (uid === undefined) throw configError(`unable to find user ${image.config.User}: no matching entries in passwd file`);
@@ -88,6 +92,7 @@ export function containerSpec(i: ContainerSpecInput): Record<string, unknown> {
   const mem = lim.memory !== undefined ? Math.round(parseQuantity(lim.memory)) : undefined;
 
   const mounts: SpecMount[] = [
+    ...rootSpecMounts(i.rootMounts),
     { destination: '/etc/hosts', type: 'bind', source: i.etc.hosts, options: ['rbind', 'rprivate'] },
     { destination: '/etc/hostname', type: 'bind', source: i.etc.hostname, options: ['rbind', 'rprivate'] },
     { destination: '/etc/resolv.conf', type: 'bind', source: i.etc.resolv, options: ['rbind', 'rprivate'] },
@@ -106,7 +111,7 @@ export function containerSpec(i: ContainerSpecInput): Record<string, unknown> {
     env: [...env].map(([k, v]) => `${k}=${v}`),
     cwd: c.workingDir || image.config.WorkingDir || '/',
     uid, gid,
-    additionalGids: [...new Set([...(runAsUser === undefined ? userGroups(i.rootfs, iu.name, gid) : []), ...(psc.supplementalGroups ?? []), ...(psc.fsGroup !== undefined ? [psc.fsGroup] : [])])],
+    additionalGids: [...new Set([...(runAsUser === undefined ? userGroups(i.users, iu.name, gid) : []), ...(psc.supplementalGroups ?? []), ...(psc.fsGroup !== undefined ? [psc.fsGroup] : [])])],
     terminal: Boolean(c.tty),
     hostname: '',
     rootfs: i.rootfs,

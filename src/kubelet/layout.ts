@@ -11,8 +11,9 @@
  *       etc-hosts  resolv.conf  hostname      bind-mounted into every app container
  *       volumes/<volume name>/   emptyDir, configMap, secret, downwardAPI and projected contents
  *                                (secret, projected and medium-Memory emptyDir are tmpfs mounts)
- *       containers/<container id>/   an app/init container's bundle: config.json, rootfs/ (overlay
- *                                mount), termination-log (bind-mounted at terminationMessagePath),
+ *       containers/<container id>/   an app/init container's bundle: config.json, rootfs/ (empty on
+ *                                the host: runc mounts the image overlay there inside the container's
+ *                                mount namespace), termination-log (bind-mounted at terminationMessagePath),
  *                                exec/<exec id>/ (probe and kubectl exec processes, removed after)
  *       logs/<container name>/<restartCount>.log   CRI-format logs (kubectl logs [--previous])
  *
@@ -66,6 +67,8 @@ export interface PodRecord {
 
 export class KubeletLayout {
   readonly root: string;
+  /** What the last save wrote per pod UID. */
+  private readonly written = new Map<string, string>();
 
   constructor(dataDir: string) {
     this.root = join(dataDir, 'kubelet');
@@ -97,11 +100,20 @@ export class KubeletLayout {
   }
 
   save(rec: PodRecord): void {
+    const text = JSON.stringify(rec);
+    // A pod's sync saves at every step; most steps of a settled pod change nothing.
+    if (this.written.get(rec.uid) === text) return;
     const dir = this.pod(rec.uid);
-    mkdirSync(dir, { recursive: true });
     const tmp = join(dir, 'pod.json.tmp');
-    writeFileSync(tmp, JSON.stringify(rec));
+    try {
+      writeFileSync(tmp, text);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(tmp, text);
+    }
     renameSync(tmp, join(dir, 'pod.json'));
+    this.written.set(rec.uid, text);
   }
 
   records(): PodRecord[] {
@@ -118,6 +130,7 @@ export class KubeletLayout {
   }
 
   remove(uid: string): void {
+    this.written.delete(uid);
     rmSync(this.pod(uid), { recursive: true, force: true });
   }
 }

@@ -22,7 +22,7 @@ import { containerEnv, ObjectSource } from './env.js';
 import type { ContainerRecord, KubeletLayout, PodRecord } from './layout.js';
 import { podStatus } from './pod-status.js';
 import { ContainerProber, runHandler, type ProbeTarget } from './probes.js';
-import { mountRootfs, unmountRootfs } from './rootfs.js';
+import { imageUserTables, unmountRootfs } from './rootfs.js';
 import { createSandbox, newId, podCgroup, removePodCgroup, removeSandbox, sandboxAlive, type SandboxDeps } from './sandbox.js';
 import type { StatusWriter } from './status-writer.js';
 import type { Container, Pod, PodStatus } from './types.js';
@@ -462,12 +462,12 @@ export class PodWorker {
       undo.push(async () => rmSync(bundle, { recursive: true, force: true }));
       const mounts = await this.d.images.prepareRootfs(id, image.id);
       undo.push(() => this.d.images.removeRootfs(id));
-      await mountRootfs(mounts, rootfs);
-      undo.push(() => unmountRootfs(rootfs));
+      mkdirSync(rootfs);
+      const users = await imageUserTables(image.id, mounts, rootfs);
       let spec: Record<string, unknown>;
       try {
         spec = containerSpec({
-          pod, container: c, image, env, rootfs, netns: sb.netns, pausePid,
+          pod, container: c, image, env, rootfs, rootMounts: mounts, users, netns: sb.netns, pausePid,
           cgroupsPath: `/${podCgroup(this.d.instance, this.uid)}/${id}`, volumes,
           etc: { hosts: this.d.layout.etcFile(this.uid, 'etc-hosts'), resolv: this.d.layout.etcFile(this.uid, 'resolv.conf'), hostname: this.d.layout.etcFile(this.uid, 'hostname') },
           terminationLog: join(bundle, 'termination-log'),
@@ -599,6 +599,7 @@ export class PodWorker {
   private async removeInstance(id: string): Promise<void> {
     await this.d.runtime.delete(id, true).catch(() => undefined);
     this.d.runtime.clearExit(id);
+    // Normally nothing is mounted there; a user-database read cut short by a crash left a mount.
     await unmountRootfs(join(this.d.layout.containerBundle(this.uid, id), 'rootfs'));
     await this.d.images.removeRootfs(id).catch(() => undefined);
     rmSync(this.d.layout.containerBundle(this.uid, id), { recursive: true, force: true });

@@ -20,6 +20,7 @@ import { execFile, spawn } from 'node:child_process';
 import { constants as fsc, openSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, rmdirSync, watch, type FSWatcher } from 'node:fs';
 import { open, readFile, writeFile } from 'node:fs/promises';
 import { Socket } from 'node:net';
+import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { BosunError, internal, notFound } from '../../errors/index.js';
@@ -220,7 +221,41 @@ export class RuncRuntime implements Runtime {
   }
 
   async kill(id: string, signal: string, all = false): Promise<void> {
+    if (!all && this.signalInit(id, signal)) return;
     await this.runc_(all ? ['kill', '--all', id, signal] : ['kill', id, signal], 'cannot kill container', id);
+  }
+
+  /**
+   * What `runc kill ID SIG` does, without a process (stops sit on the pod deletion path): signal
+   * the init runc recorded, once /proc says it is still that process (same start time, so a
+   * recycled PID is never hit). Anything else is left to runc, which words the error.
+   */
+  private signalInit(id: string, signal: string): boolean {
+    const name = signal.toUpperCase().replace(/^SIG/, '');
+    const signo = /^\d+$/.test(name) ? Number(name) : (osConstants.signals as Record<string, number>)[`SIG${name}`];
+    if (!signo) return false;
+    const pid = this.livePid(id);
+    if (pid === undefined) return false;
+    try {
+      process.kill(pid, signo);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The container's init PID from runc's state, if that very process still runs. */
+  private livePid(id: string): number | undefined {
+    try {
+      const st = JSON.parse(readFileSync(join(this.runcRoot, id, 'state.json'), 'utf8')) as { init_process_pid: number; init_process_start: number };
+      const stat = readFileSync(`/proc/${st.init_process_pid}/stat`, 'utf8');
+      // Field 22 (after the parenthesised comm) is the start time runc recorded: same process.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[19]) !== st.init_process_start || fields[0] === 'Z') return undefined;
+      return st.init_process_pid;
+    } catch {
+      return undefined;
+    }
   }
 
   async pause(id: string): Promise<void> {
@@ -245,13 +280,7 @@ export class RuncRuntime implements Runtime {
     } catch {
       return false;
     }
-    try {
-      const stat = readFileSync(`/proc/${st.init_process_pid}/stat`, 'utf8');
-      // Field 22 (after the parenthesised comm) is the start time runc recorded: same process.
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]) === st.init_process_start) return false;
-    } catch {
-      // no such process: dead
-    }
+    if (this.livePid(id) !== undefined) return false;
     for (const path of new Set(Object.values(st.cgroup_paths ?? {}))) {
       try {
         rmdirSync(path);
