@@ -221,41 +221,52 @@ export class RuncRuntime implements Runtime {
   }
 
   async kill(id: string, signal: string, all = false): Promise<void> {
-    if (!all && this.signalInit(id, signal)) return;
+    if (this.signalInit(id, signal, all)) return;
     await this.runc_(all ? ['kill', '--all', id, signal] : ['kill', id, signal], 'cannot kill container', id);
   }
 
   /**
-   * What `runc kill ID SIG` does, without a process (stops sit on the pod deletion path): signal
-   * the init runc recorded, once /proc says it is still that process (same start time, so a
-   * recycled PID is never hit). Anything else is left to runc, which words the error.
+   * What `runc kill [--all] ID SIG` does, without a process (stops and removals sit on the pod and
+   * container deletion paths): signal the init runc recorded, once /proc says it is still that
+   * process (same start time, so a recycled PID is never hit). `--all` is the same as SIGKILL to
+   * an init that is pid 1 of its own pid namespace: the kernel then kills everything in it.
+   * Anything else is left to runc, which also words the errors.
    */
-  private signalInit(id: string, signal: string): boolean {
+  private signalInit(id: string, signal: string, all: boolean): boolean {
     const name = signal.toUpperCase().replace(/^SIG/, '');
     const signo = /^\d+$/.test(name) ? Number(name) : (osConstants.signals as Record<string, number>)[`SIG${name}`];
     if (!signo) return false;
-    const pid = this.livePid(id);
-    if (pid === undefined) return false;
+    const init = this.liveInit(id);
+    if (!init || (all && (signo !== osConstants.signals.SIGKILL || !init.ownPidNs))) return false;
     try {
-      process.kill(pid, signo);
+      process.kill(init.pid, signo);
       return true;
     } catch {
       return false;
     }
   }
 
-  /** The container's init PID from runc's state, if that very process still runs. */
-  private livePid(id: string): number | undefined {
+  /** The container's init from runc's state, if that very process still runs (not a zombie). */
+  private liveInit(id: string): { pid: number; ownPidNs: boolean } | undefined {
     try {
-      const st = JSON.parse(readFileSync(join(this.runcRoot, id, 'state.json'), 'utf8')) as { init_process_pid: number; init_process_start: number };
+      const st = JSON.parse(readFileSync(join(this.runcRoot, id, 'state.json'), 'utf8')) as {
+        init_process_pid: number; init_process_start: number; config?: { namespaces?: Array<{ type: string; path?: string }> };
+      };
       const stat = readFileSync(`/proc/${st.init_process_pid}/stat`, 'utf8');
       // Field 22 (after the parenthesised comm) is the start time runc recorded: same process.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (Number(fields[19]) !== st.init_process_start || fields[0] === 'Z') return undefined;
-      return st.init_process_pid;
+      const ownPidNs = (st.config?.namespaces ?? []).some((n) => n.type === 'NEWPID' && !n.path);
+      return { pid: st.init_process_pid, ownPidNs };
     } catch {
       return undefined;
     }
+  }
+
+  /** SIGKILL to a live init that owns its pid namespace, then up to `ms` for it to be gone. */
+  private async killAndReap(id: string, ms: number): Promise<void> {
+    if (!this.signalInit(id, 'KILL', true)) return;
+    for (const end = Date.now() + ms; Date.now() < end && this.liveInit(id);) await new Promise((r) => setTimeout(r, 5));
   }
 
   async pause(id: string): Promise<void> {
@@ -280,7 +291,7 @@ export class RuncRuntime implements Runtime {
     } catch {
       return false;
     }
-    if (this.livePid(id) !== undefined) return false;
+    if (this.liveInit(id)) return false;
     for (const path of new Set(Object.values(st.cgroup_paths ?? {}))) {
       try {
         rmdirSync(path);
@@ -293,6 +304,7 @@ export class RuncRuntime implements Runtime {
   }
 
   async delete(id: string, force = false): Promise<void> {
+    if (force && this.liveInit(id)) await this.killAndReap(id, 1000);
     if (existsSync(join(this.runcRoot, id)) && !this.deleteStopped(id)) {
       try {
         await run(this.runc, ['--root', this.runcRoot, 'delete', ...(force ? ['--force'] : []), id]);
