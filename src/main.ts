@@ -1,17 +1,21 @@
 /** Entry point: pick the verb, hand it the rest of argv. */
-import { verbs, help } from './cli/index.js';
 import { UsageError } from './cli/args.js';
 import { BosunError } from './errors/index.js';
+import type { Verb } from './cli/types.js';
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  // The long-running server loads only its own verb, not the client verbs (memory it would keep
+  // for good); client verbs, in turn, do not load the server.
+  const verbs: Verb[] = name === 'server' ? [(await import('./cli/server.js')).serverVerb] : (await import('./cli/index.js')).verbs;
+  const help = async () => (await import('./cli/index.js')).help();
   if (!name || name === 'help' || name === '--help' || name === '-h') {
-    console.log(help());
+    console.log(await help());
     return name ? 0 : 1;
   }
   const verb = verbs.find((v) => v.name === name);
   if (!verb) {
-    console.error(`bosun: unknown verb "${name}"\n\n${help()}`);
+    console.error(`bosun: unknown verb "${name}"\n\n${await help()}`);
     return 1;
   }
   if (rest[0] === '--help') {

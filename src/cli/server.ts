@@ -1,6 +1,5 @@
 import { parseArgs } from './args.js';
 import type { Verb } from './types.js';
-import { runServer } from '../server/index.js';
 import { DEFAULT_DATA_DIR } from '../server/instance.js';
 
 export const serverVerb: Verb = {
@@ -17,6 +16,7 @@ export const serverVerb: Verb = {
       { name: 'datastore-endpoint', type: 'string' },
       { name: 'lb-pool', type: 'string' },
     ]);
+    const { runServer } = await import('../server/index.js');
     await runServer({
       dataDir: flags['data-dir'] as string,
       apiPort: flags['api-port'] as number,

@@ -1,9 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { parseArgs } from './args.js';
 import type { Verb } from './types.js';
-import { DEFAULT_DATA_DIR, loadInstance, paths } from '../server/instance.js';
-import { readPid } from '../server/index.js';
-import { teardownEngine } from '../engine/index.js';
+import { DEFAULT_DATA_DIR, loadInstance, paths, readPid } from '../server/instance.js';
 import { resolve } from 'node:path';
 
 async function waitGone(pid: number, ms: number): Promise<boolean> {
@@ -35,6 +33,7 @@ export const teardownVerb: Verb = {
       process.kill(pid, 'SIGTERM');
       if (!(await waitGone(pid, 10_000))) { process.kill(pid, 'SIGKILL'); await waitGone(pid, 5_000); }
     }
+    const { teardownEngine } = await import('../engine/index.js');
     await teardownEngine(instance);
     rmSync(instance.paths.pidFile, { force: true });
     if (flags.purge) rmSync(dir, { recursive: true, force: true });

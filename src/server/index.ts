@@ -5,7 +5,7 @@
  * running and the next server re-adopts them.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadInstance, type Instance } from './instance.js';
+import { loadInstance, readPid, type Instance } from './instance.js';
 import { EngineEvents } from '../engine/events.js';
 import { createEngine } from '../engine/index.js';
 import { startDaemon } from '../engine/daemon/index.js';
@@ -31,17 +31,6 @@ interface Running {
   close(): Promise<void>;
 }
 
-export function readPid(instance: Instance): number | undefined {
-  if (!existsSync(instance.paths.pidFile)) return undefined;
-  const pid = Number(readFileSync(instance.paths.pidFile, 'utf8').trim());
-  if (!pid) return undefined;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return undefined;
-  }
-}
 
 export async function runServer(opts: ServerOptions): Promise<void> {
   const instance = loadInstance(opts.dataDir);

@@ -157,3 +157,16 @@ export function loadInstance(dataDirArg: string = DEFAULT_DATA_DIR): Instance {
     paths: p,
   };
 }
+
+/** The PID of the server running on `instance`, if one does. */
+export function readPid(instance: Instance): number | undefined {
+  if (!existsSync(instance.paths.pidFile)) return undefined;
+  const pid = Number(readFileSync(instance.paths.pidFile, 'utf8').trim());
+  if (!pid) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
+}

@@ -219,7 +219,7 @@ export class OciImageStore implements ImageStore, ImageContent {
   }
 
   async list(): Promise<Image[]> {
-    return [...this.groups().values()].map((g) => this.toImage(g)).sort((a, b) => b.created.localeCompare(a.created));
+    return [...this.groups().values()].map((g) => this.toImage(g)).sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0));
   }
 
   async get(ref: string): Promise<Image> {
