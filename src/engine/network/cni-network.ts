@@ -26,7 +26,7 @@ import type { Attachment, AttachOptions, Network, NetworkRecord } from './types.
 import { contains, formatCidr, formatIp, nth, overlaps, parseCidr, parseIp, subnets, within, type Cidr } from './cidr.js';
 import { mountPoints, NetnsDir } from './netns.js';
 import { NetworkFiles, type Endpoint, type StoredNetwork } from './store.js';
-import { deleteBridge, ensureBridge } from './bridge.js';
+import { deleteBridge, disableIpv6, ensureBridge } from './bridge.js';
 import { ensureFenceRoute, removeFenceRoute, FENCE_METRIC } from './fence.js';
 import { applyRules, dnatPorts, ensureJumps, type DnatPort } from './iptables.js';
 import { reservePorts } from './ports.js';
@@ -427,6 +427,8 @@ export class CniNetwork implements Network {
         if (!ipc) throw internal(`CNI bridge returned no address for ${key} on ${n.record.Name}`);
         const [ip, len] = ipc.address.split('/');
         const iface = ipc.interface !== undefined ? res!.interfaces?.[ipc.interface] : res!.interfaces?.find((x) => x.sandbox);
+        // The host end of the veth (the container's end never has IPv6: see NetnsDir.create).
+        for (const x of res!.interfaces ?? []) if (!x.sandbox && x.name && x.name !== n.bridge) disableIpv6(x.name);
         const ports = ep.reservedPorts ?? [];
         ep.attachment = {
           networkId: id,

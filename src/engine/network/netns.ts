@@ -9,7 +9,9 @@
  *     <key>                 nsfs bind mount of one network namespace (loopback up)
  *
  * `unshare --net=FILE` creates the namespace and bind-mounts it onto FILE in one step; the
- * command it then runs inside (`ip link set lo up`) brings loopback up without a second spawn.
+ * command it then runs inside brings loopback up without a second spawn and turns IPv6 off for
+ * every interface made or moved into the namespace later (loopback keeps ::1): container networks
+ * are IPv4 only, as Docker's are without --ipv6 (see bridge.ts for what IPv6 costs on a bridge).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,6 +43,9 @@ export function mountPoints(): string[] {
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$/;
 
+/** Run by `sh` inside a new namespace; a host without IPv6 has no such sysctl, which is fine. */
+const IN_NEW_NETNS = 'if [ -e /proc/sys/net/ipv6/conf/default/disable_ipv6 ]; then echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6; fi; exec ip link set lo up';
+
 export class NetnsDir {
   constructor(readonly dir: string) {}
 
@@ -64,7 +69,7 @@ export class NetnsDir {
     if (current.some((m) => m.target === file)) return file;
     await this.ensureShared(current);
     writeFileSync(file, '');
-    const r = await run('unshare', [`--net=${file}`, 'ip', 'link', 'set', 'lo', 'up']);
+    const r = await run('unshare', [`--net=${file}`, 'sh', '-c', IN_NEW_NETNS]);
     if (r.code !== 0) {
       await this.remove(key);
       throw internal(`creating network namespace ${key}: ${r.stderr.trim()}`);
