@@ -12,8 +12,6 @@ import { createServer, type Server } from 'node:https';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
-import { stringify as toYaml } from 'yaml';
-import { KubeconfigFile } from '../kubeconfig/index.js';
 import type { Instance } from '../server/instance.js';
 import type { Store } from '../store/index.js';
 import { catalog as apiCatalog, decodeProtobuf } from '../api/index.js';
@@ -53,25 +51,47 @@ function writeAtomic(path: string, text: string, mode = 0o600): void {
   renameSync(tmp, path);
 }
 
+/**
+ * A fresh admin kubeconfig. Written from a template rather than through the YAML library, which
+ * the server would then keep loaded for good: every value is a base64 string or a quoted URL.
+ */
 function kubeconfigYaml(pki: Pki, port: number): string {
   const b64 = (b: Buffer) => b.toString('base64');
-  return toYaml({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: 'bosun', cluster: { server: `https://127.0.0.1:${port}`, 'certificate-authority-data': b64(pki.ca) } }],
-    users: [{ name: 'admin', user: { 'client-certificate-data': b64(pki.adminCert), 'client-key-data': b64(pki.adminKey) } }],
-    contexts: [{ name: 'bosun', context: { cluster: 'bosun', user: 'admin', namespace: 'default' } }],
-    'current-context': 'bosun',
-    preferences: {},
-  });
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    '  - name: bosun',
+    '    cluster:',
+    `      server: "https://127.0.0.1:${port}"`,
+    `      certificate-authority-data: ${b64(pki.ca)}`,
+    'users:',
+    '  - name: admin',
+    '    user:',
+    `      client-certificate-data: ${b64(pki.adminCert)}`,
+    `      client-key-data: ${b64(pki.adminKey)}`,
+    'contexts:',
+    '  - name: bosun',
+    '    context:',
+    '      cluster: bosun',
+    '      user: admin',
+    '      namespace: default',
+    'current-context: bosun',
+    'preferences: {}',
+    '',
+  ].join('\n');
 }
 
 /**
  * Writes the admin kubeconfig, or, when one exists, only points its `bosun` cluster at the current
  * port: the user's edits (a namespace chosen with `bosun ns`, extra contexts) survive restarts.
  */
-function writeKubeconfig(path: string, pki: Pki, port: number): void {
+async function writeKubeconfig(path: string, pki: Pki, port: number): Promise<void> {
   if (existsSync(path)) {
+    const text = readFileSync(path, 'utf8');
+    // Restarted on the same port: nothing to change, and no YAML library to load.
+    if (new RegExp(`^\\s*server: "?https://127\\.0\\.0\\.1:${port}"?\\s*$`, 'm').test(text) && text.includes(pki.ca.toString('base64'))) return;
+    const { KubeconfigFile } = await import('../kubeconfig/index.js');
     const file = KubeconfigFile.read(path);
     const i = (file.config.clusters ?? []).findIndex((c) => c.name === 'bosun');
     if (i >= 0) {
@@ -145,7 +165,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   await listen(server, opts.port);
   port = (server.address() as { port: number }).port;
   await bootstrapNamespaces(registry, registry.ips.apiServiceIp, port);
-  writeKubeconfig(instance.paths.kubeconfig, pki, port);
+  await writeKubeconfig(instance.paths.kubeconfig, pki, port);
   writeEndpoints(instance.dataDir, port);
   return {
     port,

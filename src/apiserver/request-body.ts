@@ -4,7 +4,7 @@
  * clients of kubectl >= 1.32.
  */
 import type { IncomingMessage } from 'node:http';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { BosunError } from '../errors/index.js';
 import type { PatchType } from './registry.js';
 
@@ -60,7 +60,8 @@ export function decodeBody(body: Buffer, media: string, protobuf: ProtobufDecode
   if (text.trim() === '') return undefined;
   if (media === 'application/yaml' || media === 'application/apply-patch+yaml') {
     try {
-      return parseYaml(text, { maxAliasCount: 100 });
+      // Loaded with the first YAML body (kubectl sends JSON): an idle server does not hold it.
+      return (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text, { maxAliasCount: 100 });
     } catch (err) {
       throw new BosunError('BadRequest', `error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`);
     }

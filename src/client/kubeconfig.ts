@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { BosunError } from '../errors/index.js';
 
 export interface ClientConfig {
@@ -27,10 +27,13 @@ interface RawConfig {
   'current-context'?: string;
 }
 
+/** The YAML library, loaded with the first kubeconfig read: the server's own clients never read one. */
+const yaml = (): typeof import('yaml') => createRequire(import.meta.url)('yaml') as typeof import('yaml');
+
 export function loadKubeconfig(path: string, context?: string): ClientConfig {
   let raw: RawConfig;
   try {
-    raw = (parseYaml(readFileSync(path, 'utf8')) ?? {}) as RawConfig;
+    raw = (yaml().parse(readFileSync(path, 'utf8')) ?? {}) as RawConfig;
   } catch (err) {
     throw new BosunError('BadRequest', `cannot read kubeconfig ${path}: ${(err as Error).message}`);
   }

@@ -11,12 +11,12 @@
  * Anything else is answered with a 400 Status before any upgrade, so a client never hangs and the
  * server never throws.
  */
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { statusFor } from '../apiserver/status.js';
 import { badRequest, type BosunError } from '../errors/index.js';
 import { runRemoteCommand } from './remote-command.js';
+import { rejectUpgrade } from './reject-upgrade.js';
 import { upgradeRequired } from './route.js';
 import { acceptSpdyCommandStreams } from './spdy-remote-command.js';
 import { serveSpdyPortForward } from './spdy-port-forward.js';
@@ -189,17 +189,3 @@ function unsupported(what: string, clientProtocols: string[], supported: string[
   );
 }
 
-/**
- * A plain HTTP answer on a socket that has not been upgraded (yet): a Status, then close. Exported for
- * the API server's `upgrade` listener, whose own refusals (authentication, unknown pod) come first.
- */
-export function rejectUpgrade(socket: Duplex, err: unknown): void {
-  if (socket.destroyed || !socket.writable) return;
-  const status = statusFor(err);
-  const body = JSON.stringify(status);
-  const reason = STATUS_CODES[status.code] ?? 'Error';
-  socket.end(
-    `HTTP/1.1 ${status.code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-      `Connection: close\r\n\r\n${body}`,
-  );
-}

@@ -15,7 +15,8 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { statusFor } from '../../apiserver/status.js';
 import { notFound } from '../../errors/index.js';
-import { handleUpgrade, rejectUpgrade } from '../upgrade.js';
+import { handleUpgrade } from '../upgrade.js';
+import { rejectUpgrade } from '../reject-upgrade.js';
 import { parseStreamingPath, upgradeRequired } from '../route.js';
 import type { StreamTarget } from '../types.js';
 
