@@ -223,7 +223,7 @@ describe('registry', () => {
     await controller.stop();
   });
 
-  test('services get a clusterIP from the instance range; pods bind once', async () => {
+  test('services get a clusterIP from the instance range; pods bind once, PodScheduled=True', async () => {
     const svc = await kc.create<any>(R.services, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc' }, spec: { ports: [{ port: 80 }] } });
     assert.match(svc.spec.clusterIP, /^10\.\d+\.(19[2-9]|20[0-7])\.\d+$/);
     assert.equal(svc.spec.type, 'ClusterIP');
@@ -235,7 +235,9 @@ describe('registry', () => {
     const bind = { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'p' }, target: { kind: 'Node', name: 'n1' } };
     await kc.request('POST', '/api/v1/namespaces/default/pods/p/binding', bind);
     await assert.rejects(kc.request('POST', '/api/v1/namespaces/default/pods/p/binding', bind), isKind('Conflict'));
-    assert.equal((await kc.get<any>(R.pods, 'p')).spec.nodeName, 'n1');
+    const bound = await kc.get<any>(R.pods, 'p');
+    assert.equal(bound.spec.nodeName, 'n1');
+    assert.deepEqual(bound.status.conditions.filter((c: any) => c.type === 'PodScheduled').map((c: any) => c.status), ['True']);
     // No node agent is connected to this server: the pod's node cannot be reached.
     await assert.rejects(kc.request('GET', '/api/v1/namespaces/default/pods/p/log'), isKind('Unavailable'));
   });

@@ -463,7 +463,8 @@ export class Registry {
 
   /**
    * pods/binding: sets spec.nodeName once, straight through storage as the real binding REST does
-   * (pod update validation forbids spec changes; binding is the one sanctioned way).
+   * (pod update validation forbids spec changes; binding is the one sanctioned way), and with it
+   * the PodScheduled=True condition (replacing an earlier Unschedulable one).
    */
   async bind(info: ResourceInfo, ns: string, name: string, node: string, opts: WriteOptions): Promise<void> {
     const key = objectKey(info, ns, name);
@@ -475,6 +476,9 @@ export class Registry {
       const spec = (pod.spec ??= {}) as { nodeName?: string };
       if (spec.nodeName) throw this.conflict(info, name, `pod ${name} is already assigned to node "${spec.nodeName}"`);
       spec.nodeName = node;
+      const status = (pod.status ??= {}) as { conditions?: Array<{ type: string; status: string; lastProbeTime?: string | null; lastTransitionTime?: string }> };
+      const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+      status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now }];
       delete pod.metadata!.resourceVersion;
       return pod;
     };
