@@ -27,7 +27,7 @@
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const DEFAULT_DATA_DIR = '/var/lib/bosun';
@@ -120,6 +120,62 @@ function usedOctets(): Set<number> {
   return used;
 }
 
+/**
+ * Host-wide claims on supernets. Routes show only the supernets of running servers; two instances
+ * created at the same moment (tests run several) would both see X free and pick it. A claim is
+ * made with O_EXCL before instance.json is written:
+ *
+ *   /run/bosun/supernets/<X>   the data dir that owns 10.X.0.0/16
+ *
+ * A claim is stale once its data dir has no instance.json naming X (purged or moved away), unless
+ * it is younger than `graceMs`: its owner may not have written instance.json yet.
+ */
+export const SUPERNET_CLAIMS = '/run/bosun/supernets';
+
+export function claimSupernet(octet: number, dataDir: string, claims = SUPERNET_CLAIMS, graceMs = 30_000): boolean {
+  const file = join(claims, String(octet));
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      mkdirSync(claims, { recursive: true });
+      writeFileSync(file, dataDir, { flag: 'wx' });
+      return true;
+    } catch (err) {
+      // Claims cannot be kept here at all (a read-only /run): the routes are all there is to go by.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return true;
+    }
+    let owner: string;
+    let ageMs: number;
+    try {
+      owner = readFileSync(file, 'utf8');
+      ageMs = Date.now() - statSync(file).mtimeMs;
+    } catch {
+      continue; // released meanwhile
+    }
+    if (owner === dataDir) return true;
+    if (ageMs < graceMs || instanceOctet(owner) === octet) return false;
+    rmSync(file, { force: true });
+  }
+  return false;
+}
+
+/** Gives up the claim of a purged instance. */
+export function releaseSupernet(instance: Pick<Instance, 'octet' | 'dataDir'>, claims = SUPERNET_CLAIMS): void {
+  const file = join(claims, String(instance.octet));
+  try {
+    if (readFileSync(file, 'utf8') === instance.dataDir) rmSync(file, { force: true });
+  } catch {
+    // no claim
+  }
+}
+
+function instanceOctet(dataDir: string): number | undefined {
+  try {
+    return (JSON.parse(readFileSync(paths(dataDir).instanceFile, 'utf8')) as InstanceFile).octet;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads DIR/instance.json, creating it on first use. */
 export function loadInstance(dataDirArg: string = DEFAULT_DATA_DIR): Instance {
   const dataDir0 = resolve(dataDirArg);
@@ -129,13 +185,15 @@ export function loadInstance(dataDirArg: string = DEFAULT_DATA_DIR): Instance {
   let file: InstanceFile;
   if (existsSync(p.instanceFile)) {
     file = JSON.parse(readFileSync(p.instanceFile, 'utf8')) as InstanceFile;
+    // Claims live in /run: after a reboot the instance takes its own back.
+    claimSupernet(file.octet, dataDir);
   } else {
     const id = createHash('sha256').update(dataDir).digest('hex').slice(0, 6);
     // 10.128.0.0/10 keeps clear of Docker's 172.17/16, Podman's 10.88/16 and common LAN ranges.
     const used = usedOctets();
     const start = 128 + (parseInt(id, 16) % 64);
     let octet = start;
-    for (let i = 0; i < 64 && used.has(octet); i++) octet = 128 + ((start - 128 + i + 1) % 64);
+    for (let i = 0; i < 64 && (used.has(octet) || !claimSupernet(octet, dataDir)); i++) octet = 128 + ((start - 128 + i + 1) % 64);
     file = { id, octet };
     const tmp = `${p.instanceFile}.tmp`;
     writeFileSync(tmp, JSON.stringify(file, null, 2) + '\n');
