@@ -14,6 +14,7 @@ import { ensurePki, startApiServer, type NodeConnection } from '../apiserver/ind
 import { KubeClient } from '../client/index.js';
 import { start as startScheduler } from '../scheduler/index.js';
 import { startControllers } from '../controllers/index.js';
+import { SharedInformerFactory } from '../controllers/framework/index.js';
 import { startKubelet } from '../kubelet/index.js';
 
 export interface ServerOptions {
@@ -80,9 +81,13 @@ export async function runServer(opts: ServerOptions): Promise<void> {
     // sockets, ordinary requests would queue behind the watches forever.
     const client = clientFor(64);
     started.push({ name: 'API client', close: async () => client.close() });
-    const scheduler = startScheduler(client);
+    // One informer per collection for the scheduler and the controllers: every pod change is
+    // then delivered and decoded once for both, not once each.
+    const informers = new SharedInformerFactory(client);
+    started.push({ name: 'informers', close: () => informers.stop() });
+    const scheduler = startScheduler(client, { informers });
     started.push({ name: 'scheduler', close: () => scheduler.stop() });
-    const controllers = startControllers(client);
+    const controllers = startControllers(client, { informers });
     started.push({ name: 'controllers', close: () => controllers.stop() });
     // The node agent gets a connection of its own, as it would have from another machine.
     const kubeletClient = clientFor(16);
