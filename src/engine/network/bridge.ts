@@ -23,10 +23,10 @@ function sysctl(ifname: string, key: string, value: string): void {
 }
 
 /**
- * Container networks are IPv4 only. An interface with IPv6 on joins multicast groups, runs
- * duplicate address detection and solicits routers, and on a bridge every such message is
- * flooded to every other port: with many containers that kernel work costs more CPU than the
- * containers' own start. (A host with IPv6 off altogether has no such file.)
+ * Container networks are IPv4 only, as Docker's are without --ipv6: an interface with IPv6 on
+ * would still get a link-local address, run duplicate address detection, join multicast groups
+ * and solicit routers, all flooded across the bridge for nothing. (A host with IPv6 off
+ * altogether has no such file.)
  */
 export function disableIpv6(ifname: string): void {
   try {

@@ -11,7 +11,7 @@
  * `unshare --net=FILE` creates the namespace and bind-mounts it onto FILE in one step; the
  * command it then runs inside brings loopback up without a second spawn and turns IPv6 off for
  * every interface made or moved into the namespace later (loopback keeps ::1): container networks
- * are IPv4 only, as Docker's are without --ipv6 (see bridge.ts for what IPv6 costs on a bridge).
+ * are IPv4 only, as Docker's are without --ipv6 (see disableIpv6 in bridge.ts).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
