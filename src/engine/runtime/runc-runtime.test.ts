@@ -4,7 +4,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { execFileSync } from 'node:child_process';
@@ -117,4 +117,19 @@ test('exec with exit code, pause/resume, kill', async () => {
   assert.equal(await exited, 137);
   await rt.delete(b.id);
   assert.deepEqual(readdirSync(join(dir, 'runc')), []);
+});
+
+test('an exit the inotify watch misses is found by the rescan', { timeout: 15_000 }, async () => {
+  const cdir = join(dir, 'conmon-rescan');
+  const rt2 = new RuncRuntime(join(dir, 'runc'), cdir);
+  try {
+    // The watch stays on the directory it was set on: once that is renamed away, it sees nothing.
+    renameSync(join(cdir, 'exits'), join(cdir, 'exits-watched'));
+    mkdirSync(join(cdir, 'exits'));
+    const got = new Promise<[string, number]>((resolve) => rt2.onExit((id, code) => resolve([id, code])));
+    writeFileSync(join(cdir, 'exits', 'gone-by'), '7');
+    assert.deepEqual(await got, ['gone-by', 7]);
+  } finally {
+    rt2.close();
+  }
 });

@@ -5,7 +5,8 @@
  * It reports back through a sync pipe (fd 3, `_OCI_SYNCPIPE`): one JSON line `{"data": pid}`
  * after `runc create` (or `{"data": -1, "message": …}` when create failed) and, for execs, a
  * second line with the exit code. For the main process the exit code lands in an exit file,
- * which we learn about from an inotify watch on the exit directory (no polling).
+ * which we learn about from an inotify watch on the exit directory, with a slow rescan behind it
+ * for events inotify dropped.
  *
  * Files (instance.paths.conmon):
  *   run/conmon/
@@ -17,7 +18,7 @@
  *   run/runc/<id>/        runc --root state; exec.fifo lives here until start
  */
 import { execFile, spawn } from 'node:child_process';
-import { constants as fsc, openSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, rmdirSync, watch, type FSWatcher } from 'node:fs';
+import { constants as fsc, openSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { open, readFile, writeFile } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
@@ -93,12 +94,36 @@ export class RuncRuntime implements Runtime {
   private readonly listeners: Array<(id: string, code: number) => void> = [];
   private readonly reported = new Set<string>();
   private watcher?: FSWatcher;
+  private readonly rescan: NodeJS.Timeout;
 
   constructor(private readonly runcRoot: string, private readonly conmonDir: string) {
     this.exitDir = join(conmonDir, 'exits');
     mkdirSync(this.exitDir, { recursive: true });
     mkdirSync(runcRoot, { recursive: true });
     this.watcher = watch(this.exitDir, (_ev, file) => { if (file) this.checkExit(String(file)); });
+    // inotify can drop events (a full queue, a watch that failed): a slow rescan finds exits it
+    // missed. Only files written since we started: older ones are the owners' to read at open.
+    const since = Date.now() - 1000;
+    this.rescan = setInterval(() => this.rescanExits(since), 5000);
+    this.rescan.unref();
+  }
+
+  private rescanExits(sinceMs: number): void {
+    let names: string[];
+    try {
+      names = readdirSync(this.exitDir);
+    } catch {
+      return;
+    }
+    for (const id of names) {
+      if (this.reported.has(id)) continue;
+      try {
+        if (statSync(join(this.exitDir, id)).mtimeMs < sinceMs) continue;
+      } catch {
+        continue;
+      }
+      this.checkExit(id);
+    }
   }
 
   private checkExit(id: string): void {
@@ -401,6 +426,7 @@ export class RuncRuntime implements Runtime {
   }
 
   close(): void {
+    clearInterval(this.rescan);
     this.watcher?.close();
     this.watcher = undefined;
   }
