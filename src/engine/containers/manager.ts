@@ -29,6 +29,7 @@ import type { Runtime } from '../runtime/types.js';
 import type { VolumeStore } from '../volumes/types.js';
 import { archiveGet, archivePut } from './archive.js';
 import { cgroupStats, oomKills } from './cgroup-stats.js';
+import { healthCommand, HealthMonitor, type HealthConfig } from './health.js';
 import { buildConfig, mergeEnv, portBindings, tmpfsOptionsOf, type MountPoint } from './create-config.js';
 import { containerPaths, loadRecords, NAME_RE, newId, randomName, saveRecord, type ContainerRecord } from './record.js';
 import { mountRootfs, resolveUser, unmountRootfs } from './rootfs.js';
@@ -109,6 +110,7 @@ export class RuncContainerManager implements ContainerManager {
   private readonly restartTimers = new Map<string, NodeJS.Timeout>();
   private readonly lastExit = new Map<string, number>();
   private readonly sweeps = new Set<Promise<unknown>>();
+  private readonly health = new Map<string, HealthMonitor>();
   private readonly root: string;
   private closed = false;
 
@@ -503,6 +505,7 @@ export class RuncContainerManager implements ContainerManager {
       const now = new Date().toISOString();
       Object.assign(insp.State, { Status: 'running', Running: true, Paused: false, Restarting: false, OOMKilled: false, Dead: false, Pid: pid, ExitCode: 0, Error: '', StartedAt: now });
       rec.internal.lastStartMs = Date.now();
+      this.startHealth(rec);
       this.save(rec);
       this.emit(rec, 'start');
       this.bus.emit(`start:${id}`);
@@ -551,11 +554,57 @@ export class RuncContainerManager implements ContainerManager {
     this.resetNetwork(rec);
   }
 
+  // ---- health checks ----
+
+  /** Starts the container's healthcheck, if it has one; State.Health begins as "starting". */
+  private startHealth(rec: ContainerRecord): void {
+    const id = rec.inspect.Id;
+    this.stopHealth(id);
+    const cfg = (rec.inspect.Config as { Healthcheck?: HealthConfig }).Healthcheck;
+    const cmd = healthCommand(cfg?.Test);
+    if (!cfg || !cmd) {
+      delete rec.inspect.State.Health;
+      return;
+    }
+    const monitor = new HealthMonitor(cfg, () => this.healthProbe(rec, cmd), (state, changed) => {
+      if (this.health.get(id) !== monitor) return;
+      rec.inspect.State.Health = structuredClone(state);
+      this.save(rec);
+      if (changed) this.emit(rec, `health_status: ${state.Status}`);
+    });
+    rec.inspect.State.Health = structuredClone(monitor.state);
+    this.health.set(id, monitor);
+    monitor.start();
+  }
+
+  private stopHealth(id: string): void {
+    this.health.get(id)?.stop();
+    this.health.delete(id);
+  }
+
+  /** One run of the check as an exec (Docker's events show it as one), removed once done. */
+  private async healthProbe(rec: ContainerRecord, cmd: string[]): Promise<{ exitCode: number; output: string } | undefined> {
+    if (!rec.inspect.State.Running || rec.inspect.State.Paused) return undefined;
+    const { Id } = await this.execCreate(rec.inspect.Id, { Cmd: cmd, AttachStdout: true, AttachStderr: true });
+    let output = '';
+    try {
+      await this.execStart(Id, { streams: { onOutput: (c) => { if (output.length < 8192) output += c.data.toString('utf8'); } } });
+      return { exitCode: this.execs.get(Id)?.exitCode ?? -1, output };
+    } catch (err) {
+      return { exitCode: this.execs.get(Id)?.exitCode ?? -1, output: (err as Error).message };
+    } finally {
+      this.execs.delete(Id);
+      rec.inspect.ExecIDs = ((rec.inspect.ExecIDs as string[] | null) ?? []).filter((x) => x !== Id);
+      if (!(rec.inspect.ExecIDs as string[]).length) rec.inspect.ExecIDs = null;
+    }
+  }
+
   // ---- exit and restart policy ----
 
   private async handleExit(id: string, code: number): Promise<void> {
     const rec = this.recs.get(id);
     if (!rec || (!rec.inspect.State.Running && rec.inspect.State.Status !== 'removing')) return;
+    this.stopHealth(id);
     const oom = oomKills(this.cgroup(id)) > 0;
     Object.assign(rec.inspect.State, { Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0, ExitCode: code, OOMKilled: oom, FinishedAt: new Date().toISOString() });
     this.lastExit.set(id, code);
@@ -744,6 +793,7 @@ export class RuncContainerManager implements ContainerManager {
   private async doRemove(rec: ContainerRecord, volumes: boolean): Promise<void> {
     const id = rec.inspect.Id;
     if (!this.recs.has(id)) return;
+    this.stopHealth(id);
     rec.inspect.State.Status = 'removing';
     await this.releaseRuntime(rec);
     await this.d.images.removeRootfs(id).catch(() => undefined);
@@ -1123,6 +1173,7 @@ export class RuncContainerManager implements ContainerManager {
             const state = await this.d.runtime.state(id);
             if (state?.status === 'paused') Object.assign(st, { Status: 'paused', Paused: true });
             else if (state) Object.assign(st, { Status: 'running', Paused: false });
+            this.startHealth(rec);
             this.save(rec);
             return;
           }
@@ -1147,6 +1198,7 @@ export class RuncContainerManager implements ContainerManager {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const id of [...this.health.keys()]) this.stopHealth(id);
     for (const t of this.restartTimers.values()) clearTimeout(t);
     this.restartTimers.clear();
     await Promise.all([...this.locks.values()]);

@@ -23,7 +23,7 @@ export function statusString(c: ContainerInspect, now = Date.now()): string {
   const st = c.State;
   const since = (iso: string) => humanDuration(now - Date.parse(iso));
   switch (st.Status) {
-    case 'running': return `Up ${since(st.StartedAt)}`;
+    case 'running': return `Up ${since(st.StartedAt)}${st.Health ? (st.Health.Status === 'starting' ? ' (health: starting)' : ` (${st.Health.Status})`) : ''}`;
     case 'paused': return `Up ${since(st.StartedAt)} (Paused)`;
     case 'restarting': return `Restarting (${st.ExitCode}) ${since(st.FinishedAt)} ago`;
     case 'removing': return 'Removal In Progress';
@@ -97,7 +97,7 @@ export function matchesFilters(c: ContainerInspect, filters: Record<string, stri
         break;
       }
       case 'volume': if (!values.some((v) => (c.Mounts as Array<{ Name?: string; Destination: string; Source: string }>).some((m) => m.Name === v || m.Destination === v || m.Source === v))) return false; break;
-      case 'health': if (!values.includes('none')) return false; break;
+      case 'health': if (!values.includes(c.State.Health?.Status ?? 'none')) return false; break;
       case 'isolation': if (!values.includes('default')) return false; break;
       case 'before':
       case 'since':

@@ -8,6 +8,7 @@
  * completes or undoes what it did. The record is on disk, so a restarted server re-adopts running
  * containers (conmon keeps them alive without us) and applies restart policies.
  */
+import type { HealthState } from './health.js';
 import type { Readable } from 'node:stream';
 
 /** Docker's `POST /containers/create` body (Config + HostConfig + NetworkingConfig). */
@@ -94,6 +95,8 @@ export interface ContainerState {
   Error: string;
   StartedAt: string;
   FinishedAt: string;
+  /** Only for a container with a healthcheck (see health.ts). */
+  Health?: HealthState;
 }
 
 /** Docker's `GET /containers/json` item. */
