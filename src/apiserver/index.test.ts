@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { MemoryStore } from '../store/index.js';
-import { loadInstance } from '../server/instance.js';
+import { loadInstance, purgeDataDir } from '../server/instance.js';
 import { KubeClient, resources as R } from '../client/index.js';
 import { startApiServer, type RunningApiServer } from './index.js';
 import { start as startNamespaceController } from '../controllers/namespace/index.js';
@@ -43,7 +43,7 @@ before(async () => {
 after(async () => {
   kc.close();
   await server.close();
-  rmSync(dir, { recursive: true, force: true });
+  purgeDataDir(dir);
 });
 
 describe('serving', () => {

@@ -9,7 +9,7 @@ import { request } from 'node:https';
 import { WebSocket } from 'ws';
 import { BosunError } from '../errors/index.js';
 import { MemoryStore } from '../store/index.js';
-import { loadInstance } from '../server/instance.js';
+import { loadInstance, purgeDataDir } from '../server/instance.js';
 import { KubeClient, resources as R } from '../client/index.js';
 import type { ExecOptions, StreamTarget } from '../streaming/index.js';
 import { startApiServer, type NodeConnection, type PodLogOptions, type RunningApiServer } from './index.js';
@@ -82,7 +82,7 @@ before(async () => {
 after(async () => {
   kc.close();
   await server.close();
-  rmSync(dir, { recursive: true, force: true });
+  purgeDataDir(dir);
 });
 
 test('pods/log streams what the node reads, with the container resolved and the options typed', async () => {

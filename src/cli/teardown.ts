@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { parseArgs } from './args.js';
 import type { Verb } from './types.js';
-import { DEFAULT_DATA_DIR, loadInstance, paths, readPid, releaseSupernet } from '../server/instance.js';
+import { DEFAULT_DATA_DIR, loadInstance, paths, purgeDataDir, readPid } from '../server/instance.js';
 import { resolve } from 'node:path';
 
 async function waitGone(pid: number, ms: number): Promise<boolean> {
@@ -36,10 +36,7 @@ export const teardownVerb: Verb = {
     const { teardownEngine } = await import('../engine/index.js');
     await teardownEngine(instance);
     rmSync(instance.paths.pidFile, { force: true });
-    if (flags.purge) {
-      rmSync(dir, { recursive: true, force: true });
-      releaseSupernet(instance);
-    }
+    if (flags.purge) purgeDataDir(dir);
     return 0;
   },
 };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MemoryStore } from '../store/index.js';
-import { loadInstance } from '../server/instance.js';
+import { loadInstance, purgeDataDir } from '../server/instance.js';
 import { startApiServer, type RunningApiServer } from '../apiserver/index.js';
 import { KubeClient, loadKubeconfig, resources as R } from './index.js';
 
@@ -21,7 +21,7 @@ before(async () => {
 after(async () => {
   kc.close();
   await server.close();
-  rmSync(dir, { recursive: true, force: true });
+  purgeDataDir(dir);
 });
 
 test('kubeconfig: inline data, files relative to the kubeconfig, tokens, context namespace', () => {

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { MemoryStore } from '../store/index.js';
-import { loadInstance } from '../server/instance.js';
+import { loadInstance, purgeDataDir } from '../server/instance.js';
 import { KubeClient, resources as R } from '../client/index.js';
 import { startApiServer, type RunningApiServer } from '../apiserver/index.js';
 import type { KObject } from '../api/index.js';
@@ -43,7 +43,7 @@ after(async () => {
   await controllers.stop();
   kc.close();
   await server.close();
-  rmSync(dir, { recursive: true, force: true });
+  purgeDataDir(dir);
 });
 
 type Pod = KObject & { spec: { nodeName?: string; containers: Array<{ image: string }> }; status?: { conditions?: Array<{ type: string; status: string }> } };

@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Instance } from '../server/instance.js';
+import { releaseSupernet, type Instance } from '../server/instance.js';
 import type { EngineEvents } from './events.js';
 import { createImageStore } from './images/index.js';
 import type { ImageStore } from './images/types.js';
@@ -160,4 +160,6 @@ export async function teardownEngine(instance: Instance): Promise<void> {
   rmSync(conmonDir, { recursive: true, force: true });
 
   await teardownNetwork(instance);
+  // The supernet claim is host state too; the instance claims it again when it next loads.
+  releaseSupernet(instance);
 }

@@ -27,7 +27,7 @@
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const DEFAULT_DATA_DIR = '/var/lib/bosun';
@@ -158,7 +158,26 @@ export function claimSupernet(octet: number, dataDir: string, claims = SUPERNET_
   return false;
 }
 
-/** Gives up the claim of a purged instance. */
+/** Removes the claims of data dirs that are gone (a test or a crash that never tore down). */
+export function pruneSupernetClaims(claims = SUPERNET_CLAIMS, graceMs = 30_000): void {
+  let names: string[];
+  try {
+    names = readdirSync(claims);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const file = join(claims, name);
+    try {
+      if (Date.now() - statSync(file).mtimeMs < graceMs) continue;
+      if (instanceOctet(readFileSync(file, 'utf8')) !== Number(name)) rmSync(file, { force: true });
+    } catch {
+      // released meanwhile
+    }
+  }
+}
+
+/** Gives up the claim of an instance whose host resources are torn down (the next start claims again). */
 export function releaseSupernet(instance: Pick<Instance, 'octet' | 'dataDir'>, claims = SUPERNET_CLAIMS): void {
   const file = join(claims, String(instance.octet));
   try {
@@ -166,6 +185,19 @@ export function releaseSupernet(instance: Pick<Instance, 'octet' | 'dataDir'>, c
   } catch {
     // no claim
   }
+}
+
+/** Deletes a data dir and gives up its supernet claim (`bosun teardown --purge`, tests). */
+export function purgeDataDir(dataDir: string): void {
+  let dir = resolve(dataDir);
+  try {
+    dir = realpathSync(dir);
+  } catch {
+    // already gone
+  }
+  const octet = instanceOctet(dir);
+  rmSync(dir, { recursive: true, force: true });
+  if (octet !== undefined) releaseSupernet({ octet, dataDir: dir });
 }
 
 function instanceOctet(dataDir: string): number | undefined {
@@ -190,6 +222,7 @@ export function loadInstance(dataDirArg: string = DEFAULT_DATA_DIR): Instance {
   } else {
     const id = createHash('sha256').update(dataDir).digest('hex').slice(0, 6);
     // 10.128.0.0/10 keeps clear of Docker's 172.17/16, Podman's 10.88/16 and common LAN ranges.
+    pruneSupernetClaims();
     const used = usedOctets();
     const start = 128 + (parseInt(id, 16) % 64);
     let octet = start;

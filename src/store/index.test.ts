@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { isKind } from '../errors/index.js';
-import { loadInstance } from '../server/instance.js';
+import { loadInstance, purgeDataDir } from '../server/instance.js';
 import { openStore, startEtcd } from './index.js';
 
 describe('openStore', () => {
   const dir = mkdtempSync('/tmp/bosun-test-');
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => purgeDataDir(dir));
 
   it('opens SQLite in the data dir with secrets encrypted, and keeps data across reopen', async () => {
     const instance = loadInstance(dir);

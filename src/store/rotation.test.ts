@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { loadInstance } from '../server/instance.js';
+import { loadInstance, purgeDataDir } from '../server/instance.js';
 import { loadOrCreateKeys } from './encryption.js';
 import { openStore } from './index.js';
 import { rotateSecretsKey } from './rotation.js';
@@ -36,6 +36,6 @@ test('rotateSecretsKey re-encrypts every secret under a new key and drops the ol
       await store.close();
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    purgeDataDir(dir);
   }
 });

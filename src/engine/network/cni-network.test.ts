@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadInstance } from '../../server/instance.js';
+import { loadInstance, purgeDataDir } from '../../server/instance.js';
 import { createNetwork, teardownNetwork } from './index.js';
 import { networkSuite } from './network-suite.js';
 
@@ -12,7 +12,7 @@ networkSuite('CniNetwork', async (events) => {
     cleanup: async () => {
       await network.close();
       await teardownNetwork(instance);
-      rmSync(dir, { recursive: true, force: true });
+      purgeDataDir(dir);
     },
   };
 });

@@ -8,7 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { loadInstance, type Instance } from '../../server/instance.js';
+import { loadInstance, type Instance, purgeDataDir } from '../../server/instance.js';
 import { EngineEvents, type EngineEvent } from '../events.js';
 import { isKind } from '../../errors/index.js';
 import { createNetwork, teardownNetwork, type Network } from './index.js';
@@ -102,8 +102,8 @@ describe('CniNetwork', () => {
     await net2?.close();
     await teardownNetwork(inst);
     if (inst2) await teardownNetwork(inst2);
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(dir2, { recursive: true, force: true });
+    purgeDataDir(dir);
+    purgeDataDir(dir2);
   });
 
   function httpd(nsPath: string): void {
