@@ -101,6 +101,9 @@ export async function runServer(opts: ServerOptions): Promise<void> {
     console.log(`node ${kubelet.nodeName} (pods ${kubelet.podCidr}) ready`);
     console.log(`ready: export the client environment with: bosun env --data-dir ${instance.dataDir}`);
   } catch (err) {
+    // A signal during start-up closes what already runs under the components still starting:
+    // their failures are the shutdown's doing, not news.
+    if (stopping) return;
     console.error(`bosun server: ${(err as Error).stack ?? err}`);
     await stop(1);
   }
