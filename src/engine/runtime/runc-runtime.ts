@@ -49,6 +49,16 @@ export function runcMessage(stderr: string): string {
   return (msgs.length ? msgs[msgs.length - 1] : stderr).trim();
 }
 
+/** Whether the freezer cgroup (v1) at `path` holds its tasks frozen (or is freezing them). */
+function frozen(path: string | undefined): boolean {
+  if (!path) return false;
+  try {
+    return readFileSync(join(path, 'freezer.state'), 'utf8').trim() !== 'THAWED';
+  } catch {
+    return false;
+  }
+}
+
 /** Reads the sync pipe until `count` JSON messages arrived or it closed. */
 class SyncPipe {
   private buf = '';
@@ -262,7 +272,8 @@ export class RuncRuntime implements Runtime {
     const signo = /^\d+$/.test(name) ? Number(name) : (osConstants.signals as Record<string, number>)[`SIG${name}`];
     if (!signo) return false;
     const init = this.liveInit(id);
-    if (!init || (all && (signo !== osConstants.signals.SIGKILL || !init.ownPidNs))) return false;
+    // A frozen (paused) process keeps even SIGKILL pending: runc thaws it after signalling.
+    if (!init || init.frozen || (all && (signo !== osConstants.signals.SIGKILL || !init.ownPidNs))) return false;
     try {
       process.kill(init.pid, signo);
       return true;
@@ -272,17 +283,18 @@ export class RuncRuntime implements Runtime {
   }
 
   /** The container's init from runc's state, if that very process still runs (not a zombie). */
-  private liveInit(id: string): { pid: number; ownPidNs: boolean } | undefined {
+  private liveInit(id: string): { pid: number; ownPidNs: boolean; frozen: boolean } | undefined {
     try {
       const st = JSON.parse(readFileSync(join(this.runcRoot, id, 'state.json'), 'utf8')) as {
         init_process_pid: number; init_process_start: number; config?: { namespaces?: Array<{ type: string; path?: string }> };
+        cgroup_paths?: Record<string, string>;
       };
       const stat = readFileSync(`/proc/${st.init_process_pid}/stat`, 'utf8');
       // Field 22 (after the parenthesised comm) is the start time runc recorded: same process.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (Number(fields[19]) !== st.init_process_start || fields[0] === 'Z') return undefined;
       const ownPidNs = (st.config?.namespaces ?? []).some((n) => n.type === 'NEWPID' && !n.path);
-      return { pid: st.init_process_pid, ownPidNs };
+      return { pid: st.init_process_pid, ownPidNs, frozen: frozen(st.cgroup_paths?.freezer) };
     } catch {
       return undefined;
     }
