@@ -54,3 +54,16 @@ test('formatting helpers', () => {
   assert.equal(humanSize(1_500_000), '1.5MB');
   assert.equal(table(['A', 'LONGER'], [['xyz', '1']]), 'A     LONGER\nxyz   1\n');
 });
+
+test('--health-* flags become Config.Healthcheck in nanoseconds, as the docker CLI sends them', () => {
+  const body = (args: string[]) => {
+    const { flags, positionals } = parseArgs([...args, 'busybox'], createFlags, { stopAtFirstPositional: true });
+    return buildCreateBody(flags, positionals[0], []);
+  };
+  assert.deepEqual(body(['--health-cmd', 'test -f /up', '--health-interval', '1m30s', '--health-timeout', '500ms', '--health-retries', '2', '--health-start-period', '2s']).Healthcheck,
+    { Test: ['CMD-SHELL', 'test -f /up'], Interval: 90e9, Timeout: 500e6, StartPeriod: 2e9, Retries: 2 });
+  assert.deepEqual(body(['--no-healthcheck']).Healthcheck, { Test: ['NONE'] });
+  assert.equal(body([]).Healthcheck, undefined);
+  assert.throws(() => body(['--health-interval', '10']), /invalid duration "10"/);
+  assert.throws(() => body(['--no-healthcheck', '--health-cmd', 'true']), /conflicts/);
+});

@@ -49,12 +49,47 @@ export const createFlags: FlagSpec[] = [
   { name: 'add-host', type: 'list' },
   { name: 'sysctl', type: 'list' },
   { name: 'shm-size', type: 'string' },
+  { name: 'health-cmd', type: 'string' },
+  { name: 'health-interval', type: 'string' },
+  { name: 'health-timeout', type: 'string' },
+  { name: 'health-start-period', type: 'string' },
+  { name: 'health-start-interval', type: 'string' },
+  { name: 'health-retries', type: 'number' },
+  { name: 'no-healthcheck', type: 'boolean' },
   { name: 'pull', type: 'string' },
   { name: 'rm', type: 'boolean' },
   { name: 'detach', short: 'd', type: 'boolean' },
 ];
 
 const list = (v: unknown) => (v as string[] | undefined) ?? [];
+
+const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+
+/** A Go duration ("300ms", "1m30s", "2h") in nanoseconds, as the docker CLI's duration flags take. */
+export function parseDuration(flag: string, v: string): number {
+  const parts = [...v.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)];
+  if (v === '0') return 0;
+  if (!parts.length || parts.map((p) => p[0]).join('') !== v) throw new UsageError(`invalid argument "${v}" for "--${flag}" flag: time: invalid duration "${v}"`);
+  return Math.round(parts.reduce((ns, p) => ns + Number(p[1]) * UNIT_NS[p[2]], 0));
+}
+
+/** The --health-* flags as Config.Healthcheck, or undefined when none is given. */
+function healthcheck(flags: Record<string, unknown>): CreateRequest['Healthcheck'] {
+  if (flags['no-healthcheck']) {
+    if (flags['health-cmd'] !== undefined) throw new UsageError('--no-healthcheck conflicts with --health-* options');
+    return { Test: ['NONE'] };
+  }
+  const d = (name: string) => (flags[name] === undefined ? undefined : parseDuration(name, flags[name] as string));
+  const hc = {
+    ...(flags['health-cmd'] !== undefined ? { Test: ['CMD-SHELL', flags['health-cmd'] as string] } : {}),
+    ...(d('health-interval') !== undefined ? { Interval: d('health-interval') } : {}),
+    ...(d('health-timeout') !== undefined ? { Timeout: d('health-timeout') } : {}),
+    ...(d('health-start-period') !== undefined ? { StartPeriod: d('health-start-period') } : {}),
+    ...(d('health-start-interval') !== undefined ? { StartInterval: d('health-start-interval') } : {}),
+    ...(flags['health-retries'] !== undefined ? { Retries: flags['health-retries'] as number } : {}),
+  };
+  return Object.keys(hc).length ? hc : undefined;
+}
 
 /** `[ip:][hostPort:]containerPort[/proto]` → ExposedPorts key and binding. */
 export function parsePublish(spec: string): { key: string; binding: { HostIp: string; HostPort: string } } {
@@ -182,6 +217,7 @@ export function buildCreateBody(flags: Record<string, unknown>, image: string, c
   const aliases = list(flags['network-alias']);
   const ip = flags.ip as string | undefined;
   const endpoint = network && network !== 'default' ? network : 'default';
+  const health = healthcheck(flags);
   const body: CreateRequest = {
     Hostname: (flags.hostname as string | undefined) ?? '',
     User: (flags.user as string | undefined) ?? '',
@@ -201,6 +237,7 @@ export function buildCreateBody(flags: Record<string, unknown>, image: string, c
     Entrypoint: flags.entrypoint === undefined ? null : flags.entrypoint === '' ? [''] : [flags.entrypoint as string],
     ...(flags['stop-signal'] ? { StopSignal: flags['stop-signal'] as string } : {}),
     ...(flags['stop-timeout'] !== undefined ? { StopTimeout: flags['stop-timeout'] as number } : {}),
+    ...(health ? { Healthcheck: health } : {}),
     HostConfig: hostConfig,
     NetworkingConfig: { EndpointsConfig: { [endpoint]: { Aliases: aliases.length ? aliases : null, IPAMConfig: ip ? { IPv4Address: ip } : null } } },
   };

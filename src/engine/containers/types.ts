@@ -8,7 +8,7 @@
  * completes or undoes what it did. The record is on disk, so a restarted server re-adopts running
  * containers (conmon keeps them alive without us) and applies restart policies.
  */
-import type { HealthState } from './health.js';
+import type { HealthConfig, HealthState } from './health.js';
 import type { Readable } from 'node:stream';
 
 /** Docker's `POST /containers/create` body (Config + HostConfig + NetworkingConfig). */
@@ -32,7 +32,7 @@ export interface CreateRequest {
   WorkingDir?: string;
   StopSignal?: string;
   StopTimeout?: number;
-  Healthcheck?: object;
+  Healthcheck?: HealthConfig;
   HostConfig?: HostConfig;
   NetworkingConfig?: { EndpointsConfig?: Record<string, { Aliases?: string[] | null; IPAMConfig?: { IPv4Address?: string } | null }> };
 }
