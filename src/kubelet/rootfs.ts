@@ -4,8 +4,8 @@
  * The overlay itself is mounted by runc inside the container's mount namespace (first spec
  * mount, at "/"): a running container leaves no mount on the host.
  */
-import { lstatSync, mkdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { readUserDb } from '../engine/containers/index.js';
 import type { Mount } from '../engine/images/index.js';
 import type { SpecMount } from '../engine/runtime/index.js';
 import { mountsUnder, run, unmountAll } from './volumes.js';
@@ -41,40 +41,12 @@ export async function imageUserTables(imageId: string, mounts: Mount[], target: 
   await mountRootfs(mounts, target);
   let tables: UserTables;
   try {
-    tables = { passwd: table(target, '/etc/passwd'), group: table(target, '/etc/group') };
+    tables = { passwd: readUserDb(target, '/etc/passwd'), group: readUserDb(target, '/etc/group') };
   } finally {
     await unmountRootfs(target);
   }
   tablesByImage.set(imageId, tables);
   return tables;
-}
-
-/** `path` inside `root`, symlinks resolved against the root rather than the host. */
-function scoped(root: string, path: string): string {
-  let parts = posix.normalize('/' + path).split('/').filter(Boolean);
-  let out: string[] = [];
-  for (let hops = 0; parts.length;) {
-    const part = parts.shift()!;
-    if (part === '..') { out.pop(); continue; }
-    const host = join(root, ...out, part);
-    let link: string | undefined;
-    try { if (lstatSync(host).isSymbolicLink()) link = readlinkSync(host); } catch { /* missing: keep the name */ }
-    if (link !== undefined && ++hops < 40) {
-      if (link.startsWith('/')) out = [];
-      parts = [...link.split('/').filter(Boolean), ...parts];
-      continue;
-    }
-    out.push(part);
-  }
-  return join(root, ...out);
-}
-
-function table(root: string, file: string): string[][] {
-  try {
-    return readFileSync(scoped(root, file), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(':'));
-  } catch {
-    return [];
-  }
 }
 
 /**

@@ -2,3 +2,4 @@
 export type * from './types.js';
 export { RuncContainerManager, normalizeSignal, type ManagerDeps } from './manager.js';
 export { humanDuration, statusString } from './summary.js';
+export { readUserDb } from './rootfs.js';

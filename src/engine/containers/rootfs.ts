@@ -76,7 +76,8 @@ export function scopedPath(root: string, path: string, followLast = true): strin
   return join(root, ...resolved);
 }
 
-function readDb(root: string, file: string): string[][] {
+/** Rows of a colon-separated user database (/etc/passwd, /etc/group) inside `root`; none if absent. */
+export function readUserDb(root: string, file: string): string[][] {
   try {
     return readFileSync(scopedPath(root, file), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(':'));
   } catch {
@@ -88,8 +89,8 @@ function readDb(root: string, file: string): string[][] {
 export function resolveUser(root: string, user: string): { uid: number; gid: number; additionalGids: number[] } {
   if (!user) return { uid: 0, gid: 0, additionalGids: [] };
   const [u, g] = user.split(':', 2);
-  const passwd = readDb(root, '/etc/passwd');
-  const groups = readDb(root, '/etc/group');
+  const passwd = readUserDb(root, '/etc/passwd');
+  const groups = readUserDb(root, '/etc/group');
   let uid: number;
   let gid = 0;
   let userName: string | undefined;
